@@ -1,0 +1,12 @@
+export { Redlock, Redlock as default, type RedlockInternals } from './redlock.js';
+export { Lock } from './lock.js';
+export { ExecutionError, type ExecutionErrorDetails, type ExecutionFailure } from './errors/execution-error.js';
+export { ResourceLockedError } from './errors/resource-locked-error.js';
+export { NodeTimeoutError } from './errors/node-timeout-error.js';
+export { NodeUnavailableError } from './errors/node-unavailable-error.js';
+export { DEFAULT_SETTINGS, type CallSettings, type Settings } from './settings.js';
+export { attemptChannel, type AttemptEvent } from './diagnostics.js';
+export { monotonicMs, type MonotonicClock } from './clock.js';
+export { quorumSize } from './quorum.js';
+export { driftMs, validityMs } from './validity.js';
+export type { Client, ClientExecutionResult, ExecutionResult, ExecutionStats, NodeOutcome, Operation, RedlockAbortSignal } from './types.js';

@@ -1,0 +1,361 @@
+import { EventEmitter } from 'node:events';
+import { abortableSleep } from './abortable-sleep.js';
+import { AttemptLog } from './attempt-log.js';
+import { monotonicMs, type MonotonicClock } from './clock.js';
+import { publishAttempt } from './diagnostics.js';
+import { ExecutionError, type ExecutionFailure } from './errors/execution-error.js';
+import { ResourceLockedError } from './errors/resource-locked-error.js';
+import { failureReason } from './failure-reason.js';
+import { fanOut, type FanOut } from './fan-out.js';
+import { Lock } from './lock.js';
+import { randomLockValue } from './lock-value.js';
+import { Node } from './node.js';
+import { retryDelayMs } from './retry-delay.js';
+import { ACQUIRE, EXTEND, FENCE, RELEASE, fenceKey } from './scripts.js';
+import { DEFAULT_SETTINGS, mergeSettings, nodeTimeoutFor, type CallSettings, type Settings } from './settings.js';
+import type { Client, ExecutionResult, NodeOutcome, Operation, RedlockAbortSignal } from './types.js';
+import { runUsing } from './using.js';
+import { checkClients, checkDuration, checkResources } from './validate.js';
+import { validityMs } from './validity.js';
+
+/** node-redlock v5's words when an operation runs out of attempts. */
+const NO_QUORUM_MESSAGE = 'The operation was unable to achieve a quorum during its retry window.';
+
+/** Sources of time and randomness; tests and the fault lab replace them. */
+export interface RedlockInternals {
+  /** Monotonic ms. @default monotonicMs (CLOCK_MONOTONIC) */
+  readonly clock?: MonotonicClock;
+  /** [0, 1) for retry jitter. @default Math.random */
+  readonly random?: () => number;
+}
+
+type Routine<T> = (signal: RedlockAbortSignal) => Promise<T>;
+
+/**
+ * A Redlock client over N independent Redis masters. Its API is node-redlock v5's, so
+ * code written for `redlock@5` runs after changing the import.
+ *
+ * Events: `error` (a node's error in any attempt, only emitted when someone listens,
+ * because an `error` event with no listener would crash the process; every error is
+ * also in the attempt statistics and on the `redquorum:attempt` diagnostics channel).
+ */
+export class Redlock extends EventEmitter {
+  readonly clients: Set<Client>;
+  readonly settings: Settings;
+  private readonly nodes: readonly Node[];
+  private readonly clock: MonotonicClock;
+  private readonly random: () => number;
+  // Each lock's TTL, to size the per-node timeout of its release.
+  private readonly durations = new WeakMap<Lock, number>();
+
+  constructor(clients: Iterable<Client>, settings: Partial<Settings> = {}, internals: RedlockInternals = {}) {
+    super();
+    const list = checkClients(clients);
+    this.settings = Object.freeze(mergeSettings(DEFAULT_SETTINGS, settings));
+    if (internals === null || typeof internals !== 'object' || 'acquireScript' in internals || 'extendScript' in internals || 'releaseScript' in internals) {
+      throw new TypeError('the third argument takes { clock, random }; custom Lua scripts are not supported, since the lock protocol depends on its own');
+    }
+    this.clients = new Set(list);
+    this.nodes = list.map((client, index) => new Node(index, client));
+    this.clock = internals.clock ?? monotonicMs;
+    this.random = internals.random ?? Math.random;
+  }
+
+  /** Runs `quit()` on every client. */
+  async quit(): Promise<void> {
+    await Promise.all([...this.clients].map((client) => client.quit()));
+  }
+
+  /**
+   * Locks `resources` for `duration` ms on a quorum. Resolves only when a quorum
+   * agreed and validity time is left (TTL - elapsed - drift > 0); every failed attempt
+   * is released on every node before the next.
+   */
+  async acquire(resources: string[], duration: number, settings?: CallSettings): Promise<Lock> {
+    const keys = checkResources(resources);
+    const ttlMs = checkDuration(duration);
+    const s = mergeSettings(this.settings, settings);
+    const signal = settings?.signal;
+    signal?.throwIfAborted();
+    const value = randomLockValue();
+    const scriptKeys = s.fencing ? [...keys, ...keys.map(fenceKey)] : keys;
+    const args = [value, String(ttlMs), String(keys.length)];
+    const timeoutMs = nodeTimeoutFor(s, ttlMs);
+    const attempts = new AttemptLog();
+    const maxAttempts = s.retryCount === -1 ? Number.POSITIVE_INFINITY : s.retryCount + 1;
+
+    for (let attempt = 1; ; attempt += 1) {
+      const startMs = this.clock();
+      let reason: ExecutionFailure;
+      let outcomes: readonly NodeOutcome[];
+      try {
+        const votes = await this.untilAborted(
+          this.fanOut((node) => node.run(ACQUIRE, scriptKeys, args, timeoutMs), judgeAcquire(keys)),
+          signal,
+        );
+        attempts.push(votes.stats);
+        outcomes = [...votes.outcomes.values()];
+        if (votes.decision === 'for') {
+          const fence = s.fencing ? await this.writeFence(keys, votes.values.values(), timeoutMs) : undefined;
+          const elapsedMs = this.clock() - startMs;
+          const validity = validityMs(ttlMs, elapsedMs, s.driftFactor);
+          this.report('acquire', keys, attempt, votes, elapsedMs, validity);
+          if (fence !== null && validity > 0) {
+            const lock = new Lock(this, keys, value, attempts.list, Date.now() + validity, startMs + elapsedMs + validity, fence);
+            this.durations.set(lock, ttlMs);
+            return lock;
+          }
+          reason = fence === null ? 'unavailable' : 'validity';
+        } else {
+          this.report('acquire', keys, attempt, votes, this.clock() - startMs);
+          reason = failureReason(outcomes);
+        }
+      } catch (error) {
+        // Aborted mid-attempt: some nodes may have set the key; take it back first.
+        await this.releaseEverywhere(keys, value, timeoutMs);
+        throw error;
+      }
+      await this.releaseEverywhere(keys, value, timeoutMs);
+      if (attempt >= maxAttempts) {
+        throw new ExecutionError(NO_QUORUM_MESSAGE, attempts.list, {
+          operation: 'acquire',
+          resources: keys,
+          reason,
+          attemptCount: attempts.count,
+          lastAttempt: outcomes,
+        });
+      }
+      await abortableSleep(retryDelayMs(s.retryDelay, s.retryJitter, this.random), signal);
+    }
+  }
+
+  /**
+   * Deletes the lock on every node that still holds its value (compare-and-delete).
+   * Releasing a lock that already expired is not an error; failing to reach a quorum
+   * is, though the lock then still expires by itself.
+   */
+  async release(lock: Lock, settings?: CallSettings): Promise<ExecutionResult> {
+    checkLock(lock);
+    const s = mergeSettings(this.settings, settings);
+    lock.expiration = 0;
+    const timeoutMs = nodeTimeoutFor(s, this.durations.get(lock) ?? 1000);
+    const attempts = new AttemptLog();
+    const maxAttempts = s.retryCount === -1 ? Number.POSITIVE_INFINITY : s.retryCount + 1;
+    for (let attempt = 1; ; attempt += 1) {
+      const startMs = this.clock();
+      const votes = await this.fanOut((node) => node.run(RELEASE, lock.resources, [lock.value], timeoutMs), judgeAnyReply);
+      attempts.push(votes.stats);
+      this.report('release', lock.resources, attempt, votes, this.clock() - startMs);
+      if (votes.decision === 'for') return { attempts: attempts.list };
+      if (attempt >= maxAttempts) {
+        throw new ExecutionError(NO_QUORUM_MESSAGE, attempts.list, {
+          operation: 'release',
+          resources: lock.resources,
+          reason: failureReason(votes.outcomes.values()),
+          attemptCount: attempts.count,
+          lastAttempt: [...votes.outcomes.values()],
+        });
+      }
+      await abortableSleep(retryDelayMs(s.retryDelay, s.retryJitter, this.random), settings?.signal);
+    }
+  }
+
+  /**
+   * Extends a valid lock to `duration` ms from now (compare-and-pexpire). A quorum must
+   * agree before the current validity ends; the old Lock is then spent (expiration 0)
+   * and a new one, with the same value and fence, is returned.
+   */
+  async extend(existing: Lock, duration: number, settings?: CallSettings): Promise<Lock> {
+    checkLock(existing);
+    const ttlMs = checkDuration(duration);
+    const s = mergeSettings(this.settings, settings);
+    const signal = settings?.signal;
+    signal?.throwIfAborted();
+    const timeoutMs = nodeTimeoutFor(s, ttlMs);
+    const attempts = new AttemptLog();
+    const maxAttempts = s.retryCount === -1 ? Number.POSITIVE_INFINITY : s.retryCount + 1;
+    let reason: ExecutionFailure = 'expired';
+    let outcomes: readonly NodeOutcome[] = [];
+    for (let attempt = 1; existing.expiration !== 0 && this.clock() < existing.validUntilMs; attempt += 1) {
+      const startMs = this.clock();
+      const votes = await this.untilAborted(
+        this.fanOut((node) => node.run(EXTEND, existing.resources, [existing.value, String(ttlMs)], timeoutMs), judgeExtend(existing.resources)),
+        signal,
+      );
+      attempts.push(votes.stats);
+      outcomes = [...votes.outcomes.values()];
+      const endMs = this.clock();
+      const validity = validityMs(ttlMs, endMs - startMs, s.driftFactor);
+      this.report('extend', existing.resources, attempt, votes, endMs - startMs, validity);
+      if (votes.decision === 'for') {
+        // A quorum reached after the old validity ended proves nothing about the gap.
+        if (endMs >= existing.validUntilMs) {
+          reason = 'expired';
+          break;
+        }
+        if (validity > 0) {
+          existing.expiration = 0;
+          const lock = new Lock(this, existing.resources, existing.value, attempts.list, Date.now() + validity, endMs + validity, existing.fence);
+          this.durations.set(lock, ttlMs);
+          return lock;
+        }
+        reason = 'validity';
+      } else {
+        reason = failureReason(outcomes);
+      }
+      if (attempt >= maxAttempts) break;
+      const leftMs = existing.validUntilMs - this.clock();
+      if (leftMs <= 0) {
+        reason = 'expired';
+        break;
+      }
+      await abortableSleep(Math.min(leftMs, retryDelayMs(s.retryDelay, s.retryJitter, this.random)), signal);
+    }
+    const message = attempts.count === 0 ? 'Cannot extend an already-expired lock.' : NO_QUORUM_MESSAGE;
+    throw new ExecutionError(message, attempts.list, {
+      operation: 'extend',
+      resources: existing.resources,
+      reason,
+      attemptCount: attempts.count,
+      lastAttempt: outcomes,
+    });
+  }
+
+  /**
+   * Runs `routine` while holding the lock, extending it before it expires. The
+   * routine's signal aborts (with `signal.error`) when an extension fails or validity
+   * runs out. Always releases; returns the routine's value or rethrows its error.
+   */
+  using<T>(resources: string[], duration: number, settings: CallSettings, routine?: Routine<T>): Promise<T>;
+  using<T>(resources: string[], duration: number, routine: Routine<T>): Promise<T>;
+  async using<T>(resources: string[], duration: number, settingsOrRoutine: CallSettings | Routine<T>, optionalRoutine?: Routine<T>): Promise<T> {
+    const settings = typeof settingsOrRoutine === 'function' ? undefined : settingsOrRoutine;
+    const routine = typeof settingsOrRoutine === 'function' ? settingsOrRoutine : optionalRoutine;
+    if (typeof routine !== 'function') throw new TypeError('routine must be a function (signal) => Promise');
+    checkResources(resources);
+    const ttlMs = checkDuration(duration);
+    const s = mergeSettings(this.settings, settings);
+    if (s.automaticExtensionThreshold > ttlMs - 100) {
+      throw new RangeError(
+        'A lock `duration` must be at least 100ms greater than the `automaticExtensionThreshold` setting. ' +
+          `(duration: got ${ttlMs}; allowed: ${s.automaticExtensionThreshold + 100} or more with automaticExtensionThreshold ${s.automaticExtensionThreshold})`,
+      );
+    }
+    return runUsing({
+      acquire: () => this.acquire(resources, ttlMs, settings),
+      extend: (lock) => this.extend(lock, ttlMs, settings),
+      release: (lock) => this.release(lock, settings?.signal ? { ...settings, signal: undefined } : settings),
+      clock: this.clock,
+      thresholdMs: s.automaticExtensionThreshold,
+      signal: settings?.signal,
+      routine,
+      onReleaseError: (error) => this.emitError(error),
+    });
+  }
+
+  private fanOut<T>(send: (node: Node) => Promise<unknown>, judge: (reply: unknown, node: Node) => { value: T } | Error): Promise<FanOut<T>> {
+    return fanOut(this.nodes, send, judge, this.clock);
+  }
+
+  /**
+   * Raises the resources' fencing counters to max(read on the quorum) + 1 on a quorum.
+   * Any two quorums intersect, so a later reader sees this token or a greater one.
+   * Returns null when the write-back could not reach a quorum.
+   */
+  private async writeFence(keys: readonly string[], readTokens: Iterable<unknown>, timeoutMs: number): Promise<bigint | null> {
+    let max = 0n;
+    for (const token of readTokens) {
+      const read = BigInt(token as string);
+      if (read > max) max = read;
+    }
+    const fence = max + 1n;
+    const votes = await this.fanOut((node) => node.run(FENCE, keys.map(fenceKey), [fence.toString()], timeoutMs), judgeAnyReply);
+    return votes.decision === 'for' ? fence : null;
+  }
+
+  /** Releases on every node, including those that refused or timed out, and waits for all. */
+  private async releaseEverywhere(keys: readonly string[], value: string, timeoutMs: number): Promise<void> {
+    const votes = await this.fanOut((node) => node.run(RELEASE, keys, [value], timeoutMs), judgeAnyReply);
+    const outcomes = await votes.all;
+    for (const outcome of outcomes) if (outcome.error) this.emitError(outcome.error);
+  }
+
+  private untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!signal) return work;
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason);
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  private report(operation: Operation, resources: readonly string[], attempt: number, votes: FanOut<unknown>, elapsedMs: number, validity?: number): void {
+    const outcomes = [...votes.outcomes.values()];
+    publishAttempt({
+      operation,
+      resources,
+      attempt,
+      decision: votes.decision,
+      outcomes,
+      elapsedMs,
+      ...(validity === undefined ? {} : { validityMs: validity }),
+    });
+    for (const outcome of outcomes) if (outcome.error && !(outcome.error instanceof ResourceLockedError)) this.emitError(outcome.error);
+  }
+
+  private emitError(error: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+}
+
+function judgeAcquire(keys: readonly string[]) {
+  return (reply: unknown, node: Node): { value: string } | Error => {
+    if (!Array.isArray(reply) || reply.length !== 2) return new Error(`node ${node.index} (${node.address}): unexpected acquire reply ${JSON.stringify(reply)}`);
+    const [status, detail] = reply as [unknown, unknown];
+    if (status === 1) return { value: String(detail) };
+    const resource = keys[Number(detail) - 1];
+    return new ResourceLockedError(
+      `The operation was applied to: 0 of the ${keys.length} requested resources. ` +
+        `(${JSON.stringify(resource)} is held by another lock on node ${node.index} (${node.address}))`,
+    );
+  };
+}
+
+function judgeExtend(keys: readonly string[]) {
+  return (reply: unknown, node: Node): { value: true } | Error => {
+    if (reply === 1) return { value: true };
+    return new ResourceLockedError(
+      `The operation was applied to: 0 of the ${keys.length} requested resources. (the lock is no longer held on node ${node.index} (${node.address}))`,
+    );
+  };
+}
+
+function judgeAnyReply(): { value: true } {
+  return { value: true };
+}
+
+function checkLock(lock: unknown): asserts lock is Lock {
+  if (
+    lock === null ||
+    typeof lock !== 'object' ||
+    !Array.isArray((lock as Lock).resources) ||
+    typeof (lock as Lock).value !== 'string'
+  ) {
+    throw new TypeError('lock must be a Lock returned by acquire() or extend()');
+  }
+}
+
+export default Redlock;

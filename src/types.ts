@@ -1,0 +1,45 @@
+import type { Cluster, Redis } from 'ioredis';
+
+/** One independent Redis master, reached through an ioredis client. */
+export type Client = Redis | Cluster;
+
+/**
+ * The votes of one attempt, in node-redlock v5's shape. It resolves once every node
+ * has answered or timed out, which may be after the attempt was decided.
+ */
+export interface ExecutionStats {
+  readonly membershipSize: number;
+  readonly quorumSize: number;
+  readonly votesFor: Set<Client>;
+  /** Each refusing client with the error it gave (ioredis's own, or ours). */
+  readonly votesAgainst: Map<Client, Error>;
+}
+
+/** The result of a release, as in node-redlock v5. */
+export interface ExecutionResult {
+  readonly attempts: ReadonlyArray<Promise<ExecutionStats>>;
+}
+
+/** The AbortSignal handed to a `using()` routine; `error` says why it was aborted. */
+export type RedlockAbortSignal = AbortSignal & { error?: Error };
+
+/** What one node answered in one attempt. */
+export interface NodeOutcome {
+  /** The node's position in the clients given to the constructor. */
+  readonly node: number;
+  /** host:port of the node, when the client knows it. */
+  readonly address: string;
+  readonly vote: 'for' | 'against';
+  /** Why it voted against. */
+  readonly error?: Error;
+  /** Time from sending the command to the answer (or the timeout). */
+  readonly latencyMs: number;
+}
+
+/** The operations Redlock runs on the nodes. */
+export type Operation = 'acquire' | 'extend' | 'release' | 'fence';
+
+/** One client's vote, in node-redlock v5's shape. */
+export type ClientExecutionResult =
+  | { client: Client; vote: 'for'; value: number }
+  | { client: Client; vote: 'against'; error: Error };
