@@ -1,0 +1,143 @@
+import type { Proxy, Toxiproxy } from 'toxiproxy-node-client';
+import { parseEndpoint, type Endpoint } from './endpoint.js';
+import { proxyName } from './proxy-names.js';
+import { withRedis } from './redis-admin.js';
+import type { RedisServers } from './redis-servers.js';
+import type { Testbed } from './testbed.js';
+
+/** One proxy to create: group `group`'s path to node `node`. */
+export interface ProxySpec {
+  readonly group: number;
+  readonly node: number;
+  /** Where Toxiproxy listens, e.g. "127.0.0.1:0" (any free port) or "0.0.0.0:18001". */
+  readonly listen: string;
+  /** The node's address as Toxiproxy sees it, e.g. "127.0.0.1:6379" or "redis1:6379". */
+  readonly upstream: string;
+}
+
+export interface ProxiedTestbedParts {
+  readonly toxiproxy: Toxiproxy;
+  readonly nodeCount: number;
+  readonly groupCount: number;
+  /** proxies[group][node]. */
+  readonly proxies: readonly (readonly Proxy[])[];
+  /** Overrides where clients reach a proxy (compose publishes container ports on the host). */
+  readonly clientHost?: string;
+  readonly direct: readonly Endpoint[];
+  readonly resource: Endpoint;
+  readonly redis?: RedisServers;
+  /** Stops what this testbed started. */
+  readonly stopServers?: () => Promise<void>;
+}
+
+/**
+ * The Testbed every flavour shares: the flavours differ only in who starts the servers
+ * and where the proxies listen.
+ */
+export class ProxiedTestbed implements Testbed {
+  readonly nodeCount: number;
+  readonly groupCount: number;
+  readonly resourceEndpoint: Endpoint;
+  readonly redis?: RedisServers;
+  private readonly clients: readonly (readonly Endpoint[])[];
+  private stopped = false;
+
+  constructor(private readonly parts: ProxiedTestbedParts) {
+    this.nodeCount = parts.nodeCount;
+    this.groupCount = parts.groupCount;
+    this.resourceEndpoint = parts.resource;
+    if (parts.redis) this.redis = parts.redis;
+    this.clients = parts.proxies.map((row) => row.map((proxy) => clientEndpointOf(proxy, parts.clientHost)));
+  }
+
+  clientEndpoints(group: number): Endpoint[] {
+    return [...this.groupRow(this.clients, group)];
+  }
+
+  directEndpoints(): Endpoint[] {
+    return [...this.parts.direct];
+  }
+
+  proxy(group: number, node: number): Proxy {
+    const proxy = this.groupRow(this.parts.proxies, group)[node];
+    if (!Number.isInteger(node) || proxy === undefined) {
+      throw new RangeError(`node must be an integer from 0 to ${this.nodeCount - 1}, got ${String(node)}`);
+    }
+    return proxy;
+  }
+
+  async healAll(): Promise<void> {
+    await this.parts.toxiproxy.reset();
+  }
+
+  async flushAll(): Promise<void> {
+    await Promise.all(
+      [...this.parts.direct, this.parts.resource].map((endpoint) => withRedis(endpoint, (redis) => redis.flushall())),
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.parts.stopServers?.();
+  }
+
+  private groupRow<T>(rows: readonly (readonly T[])[], group: number): readonly T[] {
+    const row = rows[group];
+    if (!Number.isInteger(group) || row === undefined) {
+      throw new RangeError(`group must be an integer from 0 to ${this.groupCount - 1}, got ${String(group)}`);
+    }
+    return row;
+  }
+}
+
+/**
+ * Makes each spec's proxy exist exactly as specified, without toxics: an existing proxy of
+ * the same name is deleted first (a proxy listening on port 0 gets a new port each time,
+ * so "populate" could not tell it is unchanged). Returns proxies[group][node].
+ */
+export async function recreateProxies(
+  toxiproxy: Toxiproxy,
+  specs: readonly ProxySpec[],
+  groupCount: number,
+  nodeCount: number,
+): Promise<Proxy[][]> {
+  const existing = await toxiproxy.getAll();
+  await Promise.all(
+    specs.map((spec) => existing[proxyName(spec.group, spec.node)]?.remove() ?? Promise.resolve()),
+  );
+  const created = await Promise.all(
+    specs.map((spec) =>
+      toxiproxy.createProxy({ name: proxyName(spec.group, spec.node), listen: spec.listen, upstream: spec.upstream }),
+    ),
+  );
+  return arrange(specs, created, groupCount, nodeCount);
+}
+
+/** Lays out proxies (in spec order) as proxies[group][node], checking every slot is filled. */
+export function arrange(
+  specs: readonly ProxySpec[],
+  proxies: readonly Proxy[],
+  groupCount: number,
+  nodeCount: number,
+): Proxy[][] {
+  const rows: (Proxy | undefined)[][] = Array.from({ length: groupCount }, () => new Array<Proxy | undefined>(nodeCount));
+  specs.forEach((spec, index) => {
+    const row = rows[spec.group];
+    if (row) row[spec.node] = proxies[index];
+  });
+  return rows.map((row, group) =>
+    Array.from({ length: nodeCount }, (_, node) => {
+      const proxy = row[node];
+      if (!proxy) throw new Error(`proxy ${proxyName(group, node)} was not created`);
+      return proxy;
+    }),
+  );
+}
+
+/** Where a client reaches a proxy: its listen address, with a wildcard host made concrete. */
+function clientEndpointOf(proxy: Proxy, clientHost: string | undefined): Endpoint {
+  const listen = parseEndpoint(proxy.listen, `proxy ${proxy.name} listen`);
+  const wildcard = listen.host === '0.0.0.0' || listen.host === '::' || listen.host === '';
+  return { host: clientHost ?? (wildcard ? '127.0.0.1' : listen.host), port: listen.port };
+}
