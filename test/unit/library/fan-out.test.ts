@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { fanOut } from '../../../src/fan-out.js';
+import type { Node } from '../../../src/node.js';
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** Nodes whose answers the test hands out one by one, in any order. */
+function scriptedNodes(count: number): { nodes: Node[]; pending: Pending[] } {
+  const pending: Pending[] = [];
+  const nodes = Array.from({ length: count }, (_, index) => ({ index, address: `n${index}`, client: { id: index } }) as unknown as Node);
+  return { nodes, pending };
+}
+
+const judge = (reply: unknown): { value: unknown } | Error => (reply === 'OK' ? { value: reply } : new Error(String(reply)));
+
+describe('fanOut', () => {
+  it('decides for as soon as a quorum agrees, without waiting for stragglers', async () => {
+    const { nodes, pending } = scriptedNodes(5);
+    let nowMs = 0;
+    const result = fanOut(nodes, () => new Promise((resolve, reject) => pending.push({ resolve, reject })), judge, () => nowMs);
+    let decided = false;
+    void result.then(() => (decided = true));
+    nowMs = 3;
+    pending[0]!.resolve('OK');
+    pending[4]!.resolve('OK');
+    await Promise.resolve();
+    expect(decided).toBe(false);
+    pending[2]!.resolve('OK');
+    const votes = await result;
+    expect(votes.decision).toBe('for');
+    expect([...votes.values.keys()].sort()).toEqual([0, 2, 4]);
+    expect(votes.outcomes.get(0)?.latencyMs).toBe(3);
+
+    // Stragglers still land in v5's statistics, which resolve once all have answered.
+    let statsDone = false;
+    void votes.stats.then(() => (statsDone = true));
+    pending[1]!.reject(new Error('late failure'));
+    await Promise.resolve();
+    expect(statsDone).toBe(false);
+    pending[3]!.resolve('OK');
+    const stats = await votes.stats;
+    expect(stats).toMatchObject({ membershipSize: 5, quorumSize: 3 });
+    expect(stats.votesFor.size).toBe(4);
+    expect([...stats.votesAgainst.values()].map((error) => error.message)).toEqual(['late failure']);
+    // The decision's snapshot is not changed by later answers.
+    expect(votes.outcomes.size).toBe(3);
+  });
+
+  it('decides against once a quorum is impossible, keeping each cause', async () => {
+    const { nodes, pending } = scriptedNodes(4);
+    const result = fanOut(nodes, () => new Promise((resolve, reject) => pending.push({ resolve, reject })), judge, () => 0);
+    pending[1]!.resolve('LOCKED');
+    pending[2]!.reject(new Error('ECONNRESET'));
+    const votes = await result;
+    expect(votes.decision).toBe('against');
+    expect([...votes.outcomes.values()].map((outcome) => outcome.error?.message).sort()).toEqual(['ECONNRESET', 'LOCKED']);
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ACQUIRE, EXTEND, FENCE, RELEASE, releaseChannel, scriptSha } from '../../../src/scripts.js';
+import { LOCK_VALUE_BYTES, randomLockValue } from '../../../src/lock-value.js';
+
+describe('Lua scripts', () => {
+  // A change to a script changes the lock protocol on the wire: these hashes make it a
+  // deliberate act, reviewed together with the clients that may run the old version.
+  it('are pinned by hash', () => {
+    expect({
+      acquire: scriptSha(ACQUIRE),
+      extend: scriptSha(EXTEND),
+      release: scriptSha(RELEASE),
+      fence: scriptSha(FENCE),
+    }).toMatchInlineSnapshot(`
+      {
+        "acquire": "9f2628b11e7cd0abdf8f3f561293cde58c8c92fd",
+        "extend": "6a675cd8e12e2285083b1e41ad7c1e77638f584f",
+        "fence": "597763b45476041d167a1fcec3d399a3a5819650",
+        "release": "5e035025a177a84113801b4385b6a3972b97a8bb",
+      }
+    `);
+  });
+
+  it('release publishes on the channel waiters subscribe to', () => {
+    expect(RELEASE.lua).toContain(`'${releaseChannel('')}' .. KEYS[i]`);
+  });
+});
+
+describe('lock values', () => {
+  it('carry at least 128 random bits and do not repeat', () => {
+    expect(LOCK_VALUE_BYTES * 8).toBeGreaterThanOrEqual(128);
+    const values = new Set(Array.from({ length: 10_000 }, randomLockValue));
+    expect(values.size).toBe(10_000);
+    for (const value of [...values].slice(0, 10)) expect(value).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
