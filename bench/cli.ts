@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { benchCommand } from './bench-command.js';
+import { registerSim } from './sim-registration.js';
+
+/**
+ * The `redquorum` program: `sim` (the fault-injection lab) and `bench` (the benchmark).
+ * tsup builds this file to dist/cli.js with a shebang; package.json's bin points there.
+ */
+async function main(): Promise<void> {
+  const program = new Command('redquorum')
+    .description('Redlock quorum locks: the fault-injection lab and the benchmark')
+    .showHelpAfterError();
+  await registerSim(program);
+  program.addCommand(benchCommand());
+  await program.parseAsync(process.argv);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

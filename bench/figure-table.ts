@@ -1,0 +1,47 @@
+import type { Figure, FigureRatio } from './figures.js';
+import { formatTextTable } from './text-table.js';
+import { formatDurationAuto } from './time-format.js';
+
+/** A figure's value for a table: `383 µs`, `3,100/s`, `1.42x`, `12`. */
+export function formatFigureValue(value: number, unit: Figure['unit']): string {
+  if (Number.isNaN(value)) return 'n/a';
+  if (!Number.isFinite(value)) return '∞';
+  switch (unit) {
+    case 'µs':
+      return formatDurationAuto(value);
+    case '/s':
+      return `${Math.round(value).toLocaleString('en-US')}/s`;
+    case 'x':
+      return `${value.toFixed(2)}x`;
+    case 'count':
+      return Math.round(value).toLocaleString('en-US');
+  }
+}
+
+/** One library's figures, two columns. */
+export function formatFigureTable(library: string, figures: readonly Figure[]): string {
+  return formatTextTable(
+    ['figure', library, 'better when'],
+    figures.map((f) => [f.name, formatFigureValue(f.value, f.unit), f.better]),
+    ['left', 'right', 'left'],
+  );
+}
+
+/**
+ * Both libraries side by side with ours/theirs. `better when` says which way a ratio
+ * wins: below 1 for times, above 1 for rates; `favours` reads it out.
+ */
+export function formatRatioTable(ours: string, theirs: string, ratios: readonly FigureRatio[]): string {
+  return formatTextTable(
+    ['figure', ours, theirs, `${ours}/${theirs}`, 'better when', 'favours'],
+    ratios.map((r) => [
+      r.name,
+      formatFigureValue(r.ours, r.unit),
+      formatFigureValue(r.theirs, r.unit),
+      r.ratio === null ? 'n/a' : `${r.ratio.toFixed(2)}x`,
+      r.better === 'lower' ? 'ratio < 1' : 'ratio > 1',
+      r.verdict === 'ours' ? ours : r.verdict === 'theirs' ? theirs : r.verdict,
+    ]),
+    ['left', 'right', 'right', 'right', 'left', 'left'],
+  );
+}

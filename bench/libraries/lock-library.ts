@@ -1,0 +1,20 @@
+/** The libraries a bench can drive. */
+export type LibraryName = 'redquorum' | 'node-redlock';
+
+/** A held lock, as the bench needs it: only its release. */
+export interface BenchLock {
+  release(): Promise<unknown>;
+}
+
+/**
+ * The part of the node-redlock v5 API that the bench drives. Both libraries are driven
+ * through it, with their own clients built the same way, so the comparison is fair.
+ */
+export interface LockLibrary {
+  readonly name: LibraryName;
+  acquire(resources: string[], ttlMs: number): Promise<BenchLock>;
+  /** Resolves when every node answers PING (after a fault heals), or throws after timeoutMs. */
+  ready(timeoutMs: number): Promise<void>;
+  /** Quits the library and its clients. */
+  close(): Promise<void>;
+}

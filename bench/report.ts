@@ -1,0 +1,61 @@
+import type { Figure, FigureRatio } from './figures.js';
+import type { LatencySummary } from './histogram.js';
+import type { LibraryName } from './libraries/lock-library.js';
+import type { MachineInfo } from './machine.js';
+import type { FaultSpec, RetryOverrides, ScenarioName, WorkloadName } from './options.js';
+
+/** Bumped when a field changes meaning, so that plotting scripts can tell. */
+export const REPORT_VERSION = 1;
+
+export interface LibraryReport {
+  readonly library: LibraryName;
+  readonly figures: readonly Figure[];
+  /** Percentiles per histogram, in µs; under faults, named `no fault/<name>` and `fault/<name>`. */
+  readonly histograms: Readonly<Record<string, LatencySummary>>;
+  readonly operations: number;
+  readonly elapsedMs: number;
+  readonly errors: number;
+  /** Acquisitions per contention worker (empty for other workloads). */
+  readonly perWorker: readonly number[];
+}
+
+export interface HeapReport {
+  readonly beforeBytes: number;
+  readonly afterBytes: number;
+  /** True when node ran with --expose-gc, so both figures were taken after a full GC. */
+  readonly gcExposed: boolean;
+}
+
+/** What `--json` prints: everything the text report shows, as data. */
+export interface BenchReport {
+  readonly tool: 'redquorum bench';
+  readonly version: typeof REPORT_VERSION;
+  readonly scenario: ScenarioName;
+  readonly workload: WorkloadName;
+  readonly fault: FaultSpec | null;
+  readonly testbed: string;
+  readonly nodeCount: number;
+  readonly settings: {
+    readonly iterations: number;
+    readonly durationMs: number;
+    readonly warmupMs: number;
+    readonly rounds: number;
+    readonly concurrency: number;
+    readonly workers: number;
+    readonly holdMs: number;
+    readonly thinkMs: number;
+    readonly ttlMs: number;
+    readonly retry: RetryOverrides;
+  };
+  readonly machine: MachineInfo;
+  readonly startedAt: string;
+  readonly libraries: readonly LibraryReport[];
+  /** ours / theirs per figure; empty without --vs. */
+  readonly ratios: readonly FigureRatio[];
+  readonly heap: HeapReport;
+}
+
+/** The report as JSON; non-finite figures (an infinite fairness) become null. */
+export function reportToJson(report: BenchReport): string {
+  return JSON.stringify(report, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2);
+}
