@@ -1,0 +1,13 @@
+export { runChecker } from './check-result.js';
+export type { CheckResult, KnownCheckResult, UnknownCheckResult, Validity } from './check-result.js';
+export { checkMutex, findOverlaps } from './mutex.js';
+export type { MutexCheckOptions, MutexDetails, MutexViolation } from './mutex.js';
+export { checkFencing } from './fencing.js';
+export type { CheckedWrite, FencingCheckOptions, FencingDetails, LostUpdate, OutOfOrderWrite } from './fencing.js';
+export { checkAvailability } from './availability.js';
+export type { AvailabilityDetails, Recovery } from './availability.js';
+export { checkLeftoverKeys } from './leftover-keys.js';
+export type { KeySnapshotEntry, LeftoverKeysDetails, LeftoverKeysOptions } from './leftover-keys.js';
+export { acquisitionKey, holdWindows } from './hold-windows.js';
+export type { HoldWindow } from './hold-windows.js';
+export { percentile } from './percentile.js';
