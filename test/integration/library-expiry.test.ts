@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { ExecutionError, Redlock, quorumSize, type Lock } from '../../src/index.js';
+import { lockKeys, resetAfterEach, sleep, withServers } from './helpers/servers.js';
+import { rejection } from './helpers/outcomes.js';
+
+const FAST = { retryDelay: 5, retryJitter: 0 } as const;
+/** Short enough to wait out, long enough to see the key while it lives. */
+const SHORT_TTL_MS = 200;
+const LONG_TTL_MS = 10_000;
+/** How long after the TTL a key may linger (Redis expires lazily plus a 100 ms active cycle). */
+const EXPIRY_SLACK_MS = 300;
+
+describe.each([1, 3, 5])('expiry, release and leftovers with N = %i', (count) => {
+  const fx = withServers(count);
+  resetAfterEach(fx);
+  const quorum = quorumSize(count);
+  const indexes = Array.from({ length: count }, (_, index) => index);
+
+  it("removes the lock's keys after the TTL, and another client can then acquire", async () => {
+    const first = new Redlock(fx.clients, FAST);
+    const second = new Redlock(fx.connect(), FAST);
+    const startMs = performance.now();
+    const lock = await first.acquire(['expires'], SHORT_TTL_MS);
+    for (const index of indexes) {
+      expect(await fx.admin(index).get('expires')).toBe(lock.value);
+      const pttl = await fx.admin(index).pttl('expires');
+      expect(pttl).toBeGreaterThan(0);
+      expect(pttl).toBeLessThanOrEqual(SHORT_TTL_MS);
+    }
+    // While it lives, the other client is refused.
+    expect(await rejection(second.acquire(['expires'], SHORT_TTL_MS, { retryCount: 0 }))).toBeInstanceOf(ExecutionError);
+    while (lockKeys(await fx.keysOnAllNodes()).length > 0) {
+      expect(performance.now() - startMs).toBeLessThan(SHORT_TTL_MS + EXPIRY_SLACK_MS);
+      await sleep(10);
+    }
+    expect(performance.now() - startMs).toBeGreaterThanOrEqual(SHORT_TTL_MS - 5);
+    const next = await second.acquire(['expires'], LONG_TTL_MS, { retryCount: 0 });
+    expect(next.value).not.toBe(lock.value);
+    for (const index of indexes) expect(await fx.admin(index).get('expires')).toBe(next.value);
+    await next.release();
+  });
+
+  it('releases a lock that already expired without an error, and leaves the next holder alone', async () => {
+    const first = new Redlock(fx.clients, FAST);
+    const second = new Redlock(fx.connect(), FAST);
+    const expired = await first.acquire(['late-release'], SHORT_TTL_MS);
+    await sleep(SHORT_TTL_MS + EXPIRY_SLACK_MS);
+    const next = await second.acquire(['late-release'], LONG_TTL_MS, { retryCount: 0 });
+    const result = await expired.release();
+    expect(result.attempts).toHaveLength(1);
+    expect(expired.expiration).toBe(0);
+    for (const index of indexes) expect(await fx.admin(index).get('late-release')).toBe(next.value);
+    await next.release();
+    expect(lockKeys(await fx.keysOnAllNodes())).toEqual([]);
+  });
+
+  it('releases twice without an error', async () => {
+    const redlock = new Redlock(fx.clients, FAST);
+    const lock = await redlock.acquire(['twice'], LONG_TTL_MS);
+    await lock.release();
+    expect(lockKeys(await fx.keysOnAllNodes())).toEqual([]);
+    await expect(lock.release()).resolves.toMatchObject({ attempts: [expect.any(Promise)] });
+    await expect(redlock.release(lock)).resolves.toBeDefined();
+  });
+
+  it('leaves only the holder\'s keys after many acquirers failed against a held resource', async () => {
+    const holder = new Redlock(fx.clients, FAST);
+    const held = await holder.acquire(['crowded'], LONG_TTL_MS);
+    const acquirers = Array.from({ length: 10 }, () => new Redlock(fx.connect(), { ...FAST, retryCount: 3 }));
+    const results = await Promise.allSettled(acquirers.map((redlock) => redlock.acquire(['crowded', `free-${Math.random()}`], LONG_TTL_MS)));
+    expect(results.every((r) => r.status === 'rejected' && r.reason instanceof ExecutionError)).toBe(true);
+    // The free resource of each multi-resource attempt was never set (all-or-nothing).
+    expect(lockKeys(await fx.keysOnAllNodes())).toEqual(indexes.map((index) => `${index}:crowded`));
+    for (const index of indexes) expect(await fx.admin(index).get('crowded')).toBe(held.value);
+    await held.release();
+  });
+
+  it('takes back the keys it set on the nodes that agreed when the attempt failed', async () => {
+    // Held on a bare majority by someone else: every attempt sets the key on the rest.
+    const heldOn = indexes.slice(0, quorum);
+    for (const index of heldOn) await fx.admin(index).set('partial', 'someone-else', 'PX', LONG_TTL_MS);
+    const redlock = new Redlock(fx.clients, FAST);
+    const failure = (await rejection(redlock.acquire(['partial', 'partial-2'], LONG_TTL_MS, { retryCount: 4 }))) as ExecutionError;
+    expect(failure).toBeInstanceOf(ExecutionError);
+    expect(failure.reason).toBe('locked');
+    expect(failure.attemptCount).toBe(5);
+    // The nodes not held voted for in every attempt, so the keys were set, then taken back.
+    for (const attempt of failure.attempts) expect((await attempt).votesFor.size).toBe(count - quorum);
+    const byNode = await fx.keysByNode();
+    for (const index of indexes) expect(byNode[index]).toEqual(heldOn.includes(index) ? ['partial'] : []);
+  });
+
+  it('leaves only the winner\'s keys when racing acquirers split the votes', async () => {
+    const racers = Array.from({ length: 10 }, () => new Redlock(fx.connect(), { ...FAST, retryCount: 0 }));
+    const results = await Promise.allSettled(racers.map((redlock) => redlock.acquire(['race'], LONG_TTL_MS)));
+    const winners = results.filter((r): r is PromiseFulfilledResult<Lock> => r.status === 'fulfilled').map((r) => r.value);
+    expect(winners.length).toBeLessThanOrEqual(1);
+    const byNode = await fx.keysByNode();
+    if (winners.length === 1) {
+      const winner = winners[0]!;
+      let holding = 0;
+      for (const index of indexes) {
+        const value = await fx.admin(index).get('race');
+        // A node may lack the key (another racer's key was there first, then taken back).
+        if (value !== null) expect(value).toBe(winner.value);
+        if (value === winner.value) holding += 1;
+      }
+      expect(holding).toBeGreaterThanOrEqual(quorum);
+      await winner.release();
+    } else {
+      expect(byNode.flat()).toEqual([]);
+    }
+    expect(lockKeys(await fx.keysOnAllNodes())).toEqual([]);
+  });
+});
