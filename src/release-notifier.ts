@@ -1,0 +1,213 @@
+import type { Redis } from 'ioredis';
+import { monotonicMs, type MonotonicClock } from './clock.js';
+import { releaseChannel } from './scripts.js';
+import type { Client } from './types.js';
+
+/** How a wait for a release ended. */
+export type ReleaseWaitOutcome = 'notified' | 'timeout' | 'aborted';
+
+export interface ReleaseNotifierOptions {
+  /**
+   * How long a channel stays subscribed after its last waiter left, in ms. A hot key's
+   * waiters then find it subscribed already, with no SUBSCRIBE/UNSUBSCRIBE round trip
+   * per wait and no gap in which a release goes unseen. @default 5000 (0 to 600000)
+   */
+  readonly lingerMs?: number;
+  /**
+   * Most channels subscribed at once. Past it, idle channels are dropped first; a wait
+   * that still finds no room is not subscribed and simply times out, as a blind retry
+   * would. @default 10000 (1 to 1000000)
+   */
+  readonly channelsMax?: number;
+  /** Monotonic ms, for `sinceMs`. @default monotonicMs */
+  readonly clock?: MonotonicClock;
+}
+
+const DEFAULT_LINGER_MS = 5000;
+const LINGER_MS_MAX = 600_000;
+const DEFAULT_CHANNELS_MAX = 10_000;
+const CHANNELS_MAX_MAX = 1_000_000;
+/** setTimeout's own limit (2^31 - 1 ms); longer waits are cut to it. */
+const TIMER_MS_MAX = 2_147_483_647;
+
+interface Waiter {
+  readonly channels: readonly string[];
+  settle(outcome: ReleaseWaitOutcome): void;
+}
+
+interface ChannelState {
+  readonly waiters: Set<Waiter>;
+  /** Monotonic ms of the last release seen on this channel, from any node. */
+  lastReleaseMs: number;
+  lingerTimer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Wakes lock waiters when a lock is released instead of letting them sleep out a blind
+ * retry delay. The release script (and a failed attempt's clean-up, which runs the same
+ * script) PUBLISHes on `releaseChannel(key)` on every node where it deleted the key;
+ * this class holds one subscriber connection per node (a duplicate of the node's
+ * client, created on the first wait, closed by quit()) and resolves a wait as soon as
+ * any node reports a release of any of its resources.
+ *
+ * A lost message (a node down, a release between the failed attempt and the SUBSCRIBE,
+ * a lock that expired instead of being released) costs at most `maxWaitMs`: the wait
+ * never outlives its bound, so the caller's jittered retry stays the fallback.
+ */
+export class ReleaseNotifier {
+  private readonly lingerMs: number;
+  private readonly channelsMax: number;
+  private readonly clock: MonotonicClock;
+  private readonly channels = new Map<string, ChannelState>();
+  private subscribers: Client[] | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly clients: readonly Client[],
+    options: ReleaseNotifierOptions = {},
+  ) {
+    this.lingerMs = checkRange(options.lingerMs ?? DEFAULT_LINGER_MS, 'lingerMs', 0, LINGER_MS_MAX);
+    this.channelsMax = checkRange(options.channelsMax ?? DEFAULT_CHANNELS_MAX, 'channelsMax', 1, CHANNELS_MAX_MAX, true);
+    this.clock = options.clock ?? monotonicMs;
+  }
+
+  /**
+   * Resolves 'notified' as soon as one of `resources` is released on any node,
+   * 'timeout' after `maxWaitMs`, 'aborted' when `signal` aborts (never rejects). With
+   * `sinceMs` (a monotonic time, e.g. when the failed attempt started), a release seen
+   * after it, but before this call, resolves at once: it would otherwise be missed.
+   */
+  waitForRelease(resources: readonly string[], maxWaitMs: number, signal?: AbortSignal, sinceMs?: number): Promise<ReleaseWaitOutcome> {
+    if (signal?.aborted) return Promise.resolve('aborted');
+    if (this.closed || !(maxWaitMs > 0)) return Promise.resolve('timeout');
+    const channels = [...new Set(resources.flatMap((resource) => this.channelsOf(resource)))];
+    if (sinceMs !== undefined && channels.some((channel) => (this.channels.get(channel)?.lastReleaseMs ?? -Infinity) > sinceMs)) {
+      return Promise.resolve('notified');
+    }
+    return new Promise((resolve) => {
+      let settled = false;
+      const timer = setTimeout(() => waiter.settle('timeout'), Math.min(maxWaitMs, TIMER_MS_MAX));
+      const onAbort = (): void => waiter.settle('aborted');
+      const waiter: Waiter = {
+        channels,
+        settle: (outcome) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          for (const channel of channels) this.leave(channel, waiter);
+          resolve(outcome);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      for (const channel of channels) this.join(channel, waiter);
+    });
+  }
+
+  /** Channels subscribed now (waited on, or lingering). */
+  get subscribedChannelCount(): number {
+    return this.channels.size;
+  }
+
+  /**
+   * Closes the subscriber connections. Pending waits resolve 'timeout', so a retry loop
+   * goes on to its next attempt and ends there. Idempotent.
+   */
+  async quit(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const state of [...this.channels.values()]) {
+      clearTimeout(state.lingerTimer);
+      for (const waiter of [...state.waiters]) waiter.settle('timeout');
+    }
+    this.channels.clear();
+    const subscribers = this.subscribers ?? [];
+    this.subscribers = undefined;
+    // disconnect(), not quit(): a subscriber to a dead node would wait for its reconnect.
+    for (const subscriber of subscribers) subscriber.disconnect();
+  }
+
+  // The script publishes on the key as the server sees it, so with an ioredis keyPrefix
+  // the channel carries the prefix too.
+  private channelsOf(resource: string): string[] {
+    const prefixes = new Set(this.clients.map((client) => keyPrefixOf(client)));
+    return [...prefixes].map((prefix) => releaseChannel(prefix + resource));
+  }
+
+  private join(channel: string, waiter: Waiter): void {
+    let state = this.channels.get(channel);
+    if (state === undefined) {
+      if (this.channels.size >= this.channelsMax && !this.evictIdle()) return;
+      state = { waiters: new Set(), lastReleaseMs: -Infinity, lingerTimer: undefined };
+      this.channels.set(channel, state);
+      for (const subscriber of this.ensureSubscribers()) {
+        // Not awaited: a node that is down must not hold up the wait; its timeout bounds it.
+        subscriber.subscribe(channel).catch(() => undefined);
+      }
+    }
+    clearTimeout(state.lingerTimer);
+    state.lingerTimer = undefined;
+    state.waiters.add(waiter);
+  }
+
+  private leave(channel: string, waiter: Waiter): void {
+    const state = this.channels.get(channel);
+    if (!state || !state.waiters.delete(waiter) || state.waiters.size > 0 || this.closed) return;
+    state.lingerTimer = setTimeout(() => this.drop(channel), this.lingerMs);
+    // A lingering subscription must not keep the process alive.
+    state.lingerTimer.unref();
+  }
+
+  private drop(channel: string): void {
+    const state = this.channels.get(channel);
+    if (!state || state.waiters.size > 0) return;
+    clearTimeout(state.lingerTimer);
+    this.channels.delete(channel);
+    for (const subscriber of this.subscribers ?? []) subscriber.unsubscribe(channel).catch(() => undefined);
+  }
+
+  /** Drops the oldest channel nobody waits on; false when every channel has waiters. */
+  private evictIdle(): boolean {
+    for (const [channel, state] of this.channels) {
+      if (state.waiters.size === 0) {
+        this.drop(channel);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private ensureSubscribers(): Client[] {
+    if (this.subscribers) return this.subscribers;
+    this.subscribers = this.clients.map((client) => {
+      // The offline queue holds a SUBSCRIBE sent before the connection is up (even when the
+      // lock clients disable it), and autoResubscribe restores channels after a reconnect.
+      const subscriber = client.isCluster ? client.duplicate() : (client as Redis).duplicate({ enableOfflineQueue: true, autoResubscribe: true });
+      // Errors of a subscriber only cost notifications; an unhandled 'error' event would crash.
+      subscriber.on('error', () => undefined);
+      subscriber.on('message', (channel: string) => this.onRelease(channel));
+      return subscriber;
+    });
+    return this.subscribers;
+  }
+
+  private onRelease(channel: string): void {
+    const state = this.channels.get(channel);
+    if (!state) return;
+    state.lastReleaseMs = this.clock();
+    // Oldest waiter first: it is the first to send its next attempt, which keeps the hand-off fair.
+    for (const waiter of [...state.waiters]) waiter.settle('notified');
+  }
+}
+
+function keyPrefixOf(client: Client): string {
+  const options = (client as { options?: { keyPrefix?: string; redisOptions?: { keyPrefix?: string } } }).options;
+  return options?.keyPrefix ?? options?.redisOptions?.keyPrefix ?? '';
+}
+
+function checkRange(value: number, name: string, min: number, max: number, integer = false): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new RangeError(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}

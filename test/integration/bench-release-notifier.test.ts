@@ -1,0 +1,180 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { RedisServers } from '../../sim/testbed/redis-servers.js';
+import { Redlock } from '../../src/index.js';
+import { ReleaseNotifier } from '../../src/release-notifier.js';
+import { releaseChannel } from '../../src/scripts.js';
+
+// Long enough that a wait resolved by a message cannot be mistaken for a timeout.
+const LONG_WAIT_MS = 10_000;
+const SUBSCRIBE_POLL_MS = 5;
+const SUBSCRIBE_DEADLINE_MS = 5_000;
+
+describe('ReleaseNotifier against real redis-server', () => {
+  let servers: RedisServers | undefined;
+  const opened: Redis[] = [];
+  const notifiers: ReleaseNotifier[] = [];
+
+  beforeAll(async () => {
+    servers = await RedisServers.start({ count: 3 });
+  });
+  afterEach(async () => {
+    await Promise.all(notifiers.splice(0).map((notifier) => notifier.quit()));
+    for (const client of opened.splice(0)) client.disconnect();
+  });
+  afterAll(async () => {
+    await servers?.stop();
+  });
+
+  function clients(options: { keyPrefix?: string } = {}): Redis[] {
+    if (!servers) throw new Error('servers did not start');
+    const list = servers.nodes.map((node) => new Redis({ host: node.host, port: node.port, ...options }));
+    // A crashed node makes its client report errors; the test checks outcomes, not logs.
+    for (const client of list) client.on('error', () => undefined);
+    opened.push(...list);
+    return list;
+  }
+
+  function notifier(list: Redis[], options: ConstructorParameters<typeof ReleaseNotifier>[1] = {}): ReleaseNotifier {
+    const created = new ReleaseNotifier(list, options);
+    notifiers.push(created);
+    return created;
+  }
+
+  /** Waits until `count` subscribers listen on the channel on this node (SUBSCRIBE is not awaited). */
+  async function subscribed(client: Redis, channel: string, count = 1): Promise<void> {
+    const deadline = performance.now() + SUBSCRIBE_DEADLINE_MS;
+    while (performance.now() < deadline) {
+      const reply = (await client.pubsub('NUMSUB', channel)) as [string, number];
+      if (Number(reply[1]) >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_POLL_MS));
+    }
+    throw new Error(`no subscriber on ${channel} within ${SUBSCRIBE_DEADLINE_MS} ms`);
+  }
+
+  it('wakes a waiter when a release is published on any one node', async () => {
+    const list = clients();
+    const wait = notifier(list).waitForRelease(['res-a'], LONG_WAIT_MS);
+    await subscribed(list[2]!, releaseChannel('res-a'));
+    await list[2]!.publish(releaseChannel('res-a'), '1');
+    expect(await wait).toBe('notified');
+  });
+
+  it('times out when nothing is released, and resolves aborted on abort', async () => {
+    const list = clients();
+    const n = notifier(list);
+    expect(await n.waitForRelease(['res-b'], 30)).toBe('timeout');
+    const controller = new AbortController();
+    const wait = n.waitForRelease(['res-b'], LONG_WAIT_MS, controller.signal);
+    controller.abort();
+    expect(await wait).toBe('aborted');
+    expect(await n.waitForRelease(['res-b'], LONG_WAIT_MS, controller.signal)).toBe('aborted');
+    expect(await n.waitForRelease(['res-b'], 0)).toBe('timeout');
+  });
+
+  it('ignores releases of other resources', async () => {
+    const list = clients();
+    const n = notifier(list);
+    const wait = n.waitForRelease(['res-c'], 300);
+    await subscribed(list[0]!, releaseChannel('res-c'));
+    await list[0]!.publish(releaseChannel('res-other'), '1');
+    expect(await wait).toBe('timeout');
+  });
+
+  it('is woken by the release script of a real lock, and by nothing but the release', async () => {
+    const list = clients();
+    const redlock = new Redlock(list, { retryCount: 0 });
+    const n = notifier(list);
+    const lock = await redlock.acquire(['res-d'], 10_000);
+    const wait = n.waitForRelease(['res-d'], LONG_WAIT_MS);
+    for (const client of list) await subscribed(client, releaseChannel('res-d'));
+    await expect(redlock.acquire(['res-d'], 10_000)).rejects.toThrow();
+    await lock.release();
+    expect(await wait).toBe('notified');
+  });
+
+  it('counts a release seen after sinceMs but before the wait began', async () => {
+    const list = clients();
+    const n = notifier(list);
+    const first = n.waitForRelease(['res-e'], LONG_WAIT_MS);
+    await subscribed(list[1]!, releaseChannel('res-e'));
+    const beforeMs = Number(process.hrtime.bigint()) / 1e6;
+    await list[1]!.publish(releaseChannel('res-e'), '1');
+    expect(await first).toBe('notified');
+    expect(await n.waitForRelease(['res-e'], LONG_WAIT_MS, undefined, beforeMs)).toBe('notified');
+    const afterMs = Number(process.hrtime.bigint()) / 1e6;
+    expect(await n.waitForRelease(['res-e'], 30, undefined, afterMs)).toBe('timeout');
+  });
+
+  it('keeps a channel subscribed for lingerMs after its last waiter, then unsubscribes', async () => {
+    const list = clients();
+    const lingering = notifier(list, { lingerMs: 60_000 });
+    expect(await lingering.waitForRelease(['res-f'], 20)).toBe('timeout');
+    expect(lingering.subscribedChannelCount).toBe(1);
+    const brief = notifier(list, { lingerMs: 0 });
+    expect(await brief.waitForRelease(['res-g'], 20)).toBe('timeout');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(brief.subscribedChannelCount).toBe(0);
+  });
+
+  it('subscribes at most channelsMax channels, and a wait past it still ends by its timeout', async () => {
+    const list = clients();
+    const n = notifier(list, { channelsMax: 1 });
+    const held = n.waitForRelease(['res-h1'], 2_000);
+    const unsubscribed = n.waitForRelease(['res-h2'], 50);
+    expect(n.subscribedChannelCount).toBe(1);
+    expect(await unsubscribed).toBe('timeout');
+    await subscribed(list[0]!, releaseChannel('res-h1'));
+    await list[0]!.publish(releaseChannel('res-h1'), '1');
+    expect(await held).toBe('notified');
+  });
+
+  it('listens on the prefixed channel when the clients use an ioredis keyPrefix', async () => {
+    const list = clients({ keyPrefix: 'app:' });
+    const redlock = new Redlock(list, { retryCount: 0 });
+    const n = notifier(list);
+    const lock = await redlock.acquire(['res-i'], 10_000);
+    const wait = n.waitForRelease(['res-i'], LONG_WAIT_MS);
+    await subscribed(list[0]!, releaseChannel('app:res-i'));
+    await lock.release();
+    expect(await wait).toBe('notified');
+  });
+
+  it('resolves pending waits with timeout on quit and closes its subscriber connections', async () => {
+    const list = clients();
+    const n = notifier(list);
+    const wait = n.waitForRelease(['res-j'], LONG_WAIT_MS);
+    await subscribed(list[0]!, releaseChannel('res-j'));
+    await n.quit();
+    expect(await wait).toBe('timeout');
+    const deadline = performance.now() + SUBSCRIBE_DEADLINE_MS;
+    let numsub = 1;
+    while (numsub > 0 && performance.now() < deadline) {
+      numsub = Number(((await list[0]!.pubsub('NUMSUB', releaseChannel('res-j'))) as [string, number])[1]);
+      await new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_POLL_MS));
+    }
+    expect(numsub).toBe(0);
+    expect(await n.waitForRelease(['res-j'], LONG_WAIT_MS)).toBe('timeout');
+  });
+
+  it('still wakes on the live nodes, and still times out, with one node down', async () => {
+    if (!servers) throw new Error('servers did not start');
+    const list = clients();
+    await servers.node(2).crash();
+    try {
+      const n = notifier(list);
+      expect(await n.waitForRelease(['res-k'], 50)).toBe('timeout');
+      const wait = n.waitForRelease(['res-k'], LONG_WAIT_MS);
+      await subscribed(list[0]!, releaseChannel('res-k'));
+      await list[0]!.publish(releaseChannel('res-k'), '1');
+      expect(await wait).toBe('notified');
+    } finally {
+      await servers.node(2).start();
+    }
+  });
+
+  it('rejects out-of-range options, naming the option and the range', () => {
+    expect(() => new ReleaseNotifier([], { lingerMs: -1 })).toThrow(/lingerMs must be a number from 0 to 600000, got -1/);
+    expect(() => new ReleaseNotifier([], { channelsMax: 0.5 })).toThrow(/channelsMax must be an integer from 1 to 1000000/);
+  });
+});
