@@ -1,0 +1,181 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { monotonicMs } from '../../src/clock.js';
+import type { CheckResult } from '../checker/index.js';
+import { readHistoryFile } from '../history/jsonl.js';
+import type { FaultEvent, HistoryEvent } from '../history/types.js';
+import { Random } from '../random.js';
+import type { NemesisContext, Scenario, ScenarioParams } from '../scenarios/types.js';
+import type { Testbed } from '../testbed/testbed.js';
+import { readFinalCounters } from '../workload/resource.js';
+import { planNemeses, playTimeline, type AppliedWindow, type PlannedNemesis } from './fault-timeline.js';
+import { judge, type Judgement, type Observed } from './judge.js';
+import { snapshotKeys } from './key-snapshot.js';
+import { observe } from './observe.js';
+import { planWorkers, poolResources, type RunSettings } from './worker-plan.js';
+import { WorkerPool } from './worker-pool.js';
+
+/** Everything one scenario run produced. */
+export interface ScenarioResult {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly runMs: number;
+  readonly applied: readonly AppliedWindow[];
+  readonly checks: readonly CheckResult[];
+  readonly observed: Observed;
+  readonly judgement: Judgement;
+  /** The merged history (every worker plus fault events), sorted by time. */
+  readonly history: readonly HistoryEvent[];
+  /** Where the merged history was written. */
+  readonly historyPath: string;
+}
+
+export interface RunScenarioOptions {
+  readonly settings: RunSettings;
+  /** The scenario's folder for histories. */
+  readonly outDir: string;
+  /** Called now and then with the share of the scenario done (0 to 1). */
+  readonly onProgress?: (share: number) => void;
+}
+
+// How often progress is reported while the workload runs.
+const PROGRESS_TICK_MS = 250;
+
+/**
+ * Runs one scenario on a testbed: heal and flush, fork the workers, set up the nemeses,
+ * play the fault schedule while the workers run, stop everything (always, in finally),
+ * then gather the histories, snapshot the nodes' keys and judge. Never throws for a
+ * failure inside the run: a harness problem becomes a `harness-crash` verdict.
+ */
+export async function runScenario(testbed: Testbed, scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
+  const { settings } = options;
+  const random = new Random(settings.seed).fork(scenario.id);
+  const params: ScenarioParams = { ttlMs: settings.ttlMs, runMs: settings.runMs, nodes: testbed.nodeCount };
+  const expected = scenario.expected(params);
+  const problems: string[] = [];
+  const faultEvents: FaultEvent[] = [];
+  const historyDir = join(options.outDir, 'workers');
+  mkdirSync(historyDir, { recursive: true });
+
+  if (scenario.groups.length > testbed.groupCount) {
+    throw new RangeError(`scenario ${scenario.id} needs ${scenario.groups.length} client groups, the testbed has ${testbed.groupCount}`);
+  }
+  await testbed.healAll();
+  await testbed.flushAll();
+
+  const configs = planWorkers(scenario, settings, testbed, historyDir, random.fork('workers'));
+  const planned = planNemeses(scenario.nemeses(params), settings.runMs, random.fork('nemeses'));
+  if (planned.some((plan) => !plan.wholeRun && plan.windows.length === 0)) {
+    problems.push(`the run of ${settings.runMs} ms is too short for ${scenario.id}'s fault schedule`);
+  }
+  let pool: WorkerPool | undefined;
+  let applied: AppliedWindow[] = [];
+  const contexts = new Map<PlannedNemesis, NemesisContext>();
+  const contextFor = (plan: PlannedNemesis): NemesisContext => {
+    let ctx = contexts.get(plan);
+    if (!ctx) {
+      ctx = {
+        testbed,
+        workers: (pool?.handles ?? []).filter((worker) => plan.workerGroups === undefined || plan.workerGroups.includes(worker.group)),
+        random: () => plan.random.next(),
+        ttlMs: settings.ttlMs,
+        record: (event) => faultEvents.push(event),
+      };
+      contexts.set(plan, ctx);
+    }
+    return ctx;
+  };
+  const set: PlannedNemesis[] = [];
+  try {
+    pool = await WorkerPool.start(configs);
+    for (const plan of planned) {
+      await plan.nemesis.setup(contextFor(plan));
+      set.push(plan);
+    }
+    for (const plan of planned.filter((p) => p.wholeRun)) await plan.nemesis.inject(contextFor(plan));
+    const goMs = monotonicMs();
+    pool.go();
+    const progress = reportProgress(goMs, settings.runMs, options.onProgress);
+    try {
+      applied = await playTimeline(planned, contextFor, goMs, problems);
+      await pool.waitForExit(Math.max(0, goMs + settings.runMs - monotonicMs()) + 3 * settings.ttlMs);
+    } finally {
+      progress.stop();
+    }
+  } catch (error) {
+    problems.push(`harness: ${(error as Error).stack ?? String(error)}`);
+  } finally {
+    await pool?.kill();
+    for (const plan of set.reverse()) {
+      const ctx = contextFor(plan);
+      try {
+        if (plan.wholeRun) await plan.nemesis.heal(ctx);
+        await plan.nemesis.teardown(ctx);
+      } catch (error) {
+        problems.push(`nemesis ${plan.nemesis.name} teardown failed: ${(error as Error).message}`);
+      }
+    }
+    await testbed.healAll().catch((error: unknown) => problems.push(`healAll failed: ${(error as Error).message}`));
+  }
+  if (pool) problems.push(...pool.problems);
+
+  const snapshot = await snapshotKeys(testbed.directEndpoints());
+  problems.push(...snapshot.problems);
+  const history = gatherHistory(configs.map((config) => config.historyPath), faultEvents, problems);
+  const fencedGroups = new Set(configs.filter((c) => c.fenced).map((c) => c.group));
+  const unfencedGroups = new Set(configs.filter((c) => !c.fenced).map((c) => c.group));
+  const counters = await finalCounters(testbed, scenario, settings, problems);
+  const { checks, observed } = observe({
+    history,
+    fencedGroups,
+    unfencedGroups,
+    finalCounterFenced: counters.fenced,
+    finalCounterUnfenced: counters.unfenced,
+    snapshot: snapshot.problems.length === 0 ? snapshot.entries : undefined,
+    ttlMs: settings.ttlMs,
+    runMs: settings.runMs,
+    applied,
+    liveness: expected.liveness,
+    problems,
+  });
+  const historyPath = join(options.outDir, 'history.jsonl');
+  writeFileSync(historyPath, history.map((event) => JSON.stringify(event)).join('\n') + '\n');
+  options.onProgress?.(1);
+  return { scenario, seed: settings.seed, runMs: settings.runMs, applied, checks, observed, judgement: judge(expected, observed), history, historyPath };
+}
+
+function gatherHistory(paths: readonly string[], faults: readonly FaultEvent[], problems: string[]): HistoryEvent[] {
+  const events: HistoryEvent[] = [...faults];
+  for (const path of paths) {
+    try {
+      // A worker killed mid-write leaves a truncated last line; everything else must parse.
+      events.push(...readHistoryFile(path, { allowTruncatedLastLine: true }));
+    } catch (error) {
+      problems.push(`history ${path}: ${(error as Error).message}`);
+    }
+  }
+  return events.sort((a, b) => a.timeMs - b.timeMs);
+}
+
+async function finalCounters(testbed: Testbed, scenario: Scenario, settings: RunSettings, problems: string[]): Promise<{ fenced: number; unfenced: number }> {
+  const sum = async (fenced: boolean): Promise<number> => {
+    const pools = new Set(scenario.groups.filter((g) => g.fenced === fenced).map((g) => g.pool ?? 'r'));
+    const resources = [...pools].flatMap((pool) => poolResources(pool, settings.resources));
+    if (resources.length === 0) return 0;
+    const counters = await readFinalCounters(testbed.resourceEndpoint, resources, fenced ? 'fenced' : 'unfenced');
+    return [...counters.values()].reduce((a, b) => a + b, 0);
+  };
+  try {
+    return { fenced: await sum(true), unfenced: await sum(false) };
+  } catch (error) {
+    problems.push(`reading the resource's counters failed: ${(error as Error).message}`);
+    return { fenced: 0, unfenced: 0 };
+  }
+}
+
+function reportProgress(goMs: number, runMs: number, onProgress: ((share: number) => void) | undefined): { stop(): void } {
+  if (!onProgress) return { stop() {} };
+  const timer = setInterval(() => onProgress(Math.min(0.99, (monotonicMs() - goMs) / runMs)), PROGRESS_TICK_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

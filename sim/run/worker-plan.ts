@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import type { Random } from '../random.js';
+import type { GroupSpec, Scenario } from '../scenarios/types.js';
+import type { Endpoint } from '../testbed/endpoint.js';
+import type { RangeMs, WorkerConfig } from '../workload/worker-config.js';
+
+/** The run's knobs, shared by every scenario of a catalog run. */
+export interface RunSettings {
+  /** The run's seed (printed; every random choice derives from it). */
+  readonly seed: number;
+  /** Workload length per scenario, in ms. */
+  readonly runMs: number;
+  /** Worker processes per scenario (split over its groups). */
+  readonly workers: number;
+  /** Resources per pool. */
+  readonly resources: number;
+  readonly ttlMs: number;
+  readonly driftFactor: number;
+  /** Default critical-section length. */
+  readonly holdMs: RangeMs;
+  /** Default think time. */
+  readonly thinkMs: RangeMs;
+  /** Library retries per acquire. */
+  readonly retryCount: number;
+  readonly retryDelayMs: number;
+  /** The library's per-node timeout. */
+  readonly nodeTimeoutMs: number;
+  /** Hard bound on acquire attempts per worker. */
+  readonly maxAttemptsPerWorker: number;
+}
+
+/** Where each group's workers connect. */
+export interface PlanEndpoints {
+  clientEndpoints(group: number): readonly Endpoint[];
+  readonly resourceEndpoint: Endpoint;
+}
+
+/** The resources of one pool: "<pool>0" .. "<pool>(n-1)". */
+export function poolResources(pool: string, count: number): string[] {
+  return Array.from({ length: count }, (_unused, index) => `${pool}${index}`);
+}
+
+/** How many workers each group gets: shares of the total, at least one each. */
+export function splitWorkers(total: number, groups: readonly GroupSpec[]): number[] {
+  const shares = groups.map((group) => group.workerShare ?? 1);
+  const sum = shares.reduce((a, b) => a + b, 0);
+  return shares.map((share) => Math.max(1, Math.round((total * share) / sum)));
+}
+
+/**
+ * One WorkerConfig per worker of the scenario: a pure function of the scenario, the
+ * settings and the random stream (each worker's seed is forked from it by worker id).
+ */
+export function planWorkers(scenario: Scenario, settings: RunSettings, endpoints: PlanEndpoints, historyDir: string, random: Random): WorkerConfig[] {
+  const counts = splitWorkers(settings.workers, scenario.groups);
+  const configs: WorkerConfig[] = [];
+  scenario.groups.forEach((group, groupIndex) => {
+    const count = counts[groupIndex] ?? 1;
+    for (let index = 0; index < count; index += 1) {
+      const workerId = configs.length;
+      configs.push({
+        workerId,
+        group: groupIndex,
+        endpoints: [...endpoints.clientEndpoints(groupIndex)],
+        resourceEndpoint: endpoints.resourceEndpoint,
+        resources: poolResources(group.pool ?? 'r', settings.resources),
+        ttlMs: settings.ttlMs,
+        driftFactor: settings.driftFactor,
+        seed: random.fork(`worker-${workerId}`).seed,
+        runMs: settings.runMs,
+        maxAttempts: settings.maxAttemptsPerWorker,
+        variant: group.variant,
+        fenced: group.fenced,
+        holdMs: group.holdMs ?? settings.holdMs,
+        thinkMs: group.thinkMs ?? settings.thinkMs,
+        retryCount: settings.retryCount,
+        retryDelayMs: settings.retryDelayMs,
+        nodeTimeoutMs: settings.nodeTimeoutMs,
+        historyPath: join(historyDir, `worker-${workerId}.jsonl`),
+      });
+    }
+  });
+  return configs;
+}

@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { Redlock, ExecutionError } from '../../src/index.js';
+import { monotonicMs } from '../../src/clock.js';
+import type { Random } from '../random.js';
+import type { ClientVariant, RangeMs } from './worker-config.js';
+
+/** A lock the worker believes it holds. */
+export interface HeldLock {
+  readonly resource: string;
+  /** The fencing token (decimal), when the client has one. */
+  readonly fence: string | undefined;
+  /** When the client believes the lock ends (monotonic ms). */
+  readonly validUntilMs: number;
+  release(): Promise<void>;
+}
+
+/** One lock client, correct or deliberately broken. */
+export interface LockClient {
+  acquire(resource: string): Promise<HeldLock>;
+  /** How long to work between the read and the write; null: no time left, skip the write. */
+  planHoldMs(held: HeldLock, random: Random, nowMs: number): number | null;
+  quit(): Promise<void>;
+}
+
+/** A definite refusal by the naive client (no quorum): recorded as `fail`, like ExecutionError. */
+export class QuorumRefusedError extends Error {
+  override readonly name = 'QuorumRefusedError';
+}
+
+/** Whether an acquire error certainly means "not acquired" (fail) rather than unknown (info). */
+export function isDefiniteRefusal(error: unknown): boolean {
+  return error instanceof ExecutionError || error instanceof QuorumRefusedError;
+}
+
+export interface LockClientOptions {
+  readonly variant: ClientVariant;
+  /** One ioredis client per node, through the group's proxies. */
+  readonly clients: readonly Redis[];
+  readonly ttlMs: number;
+  readonly driftFactor: number;
+  readonly fenced: boolean;
+  readonly retryCount: number;
+  readonly retryDelayMs: number;
+  readonly nodeTimeoutMs: number;
+  readonly holdMs: RangeMs;
+}
+
+// Time kept back for the write itself after the planned work: a correct client plans its
+// critical section to end inside its validity, the spec's "finish within validity".
+const WRITE_BUDGET_MS = 5;
+// The broken clients overrun by this much beyond the TTL.
+const OVERRUN_MS: RangeMs = [100, 400];
+// How often the plain-DEL client overruns (as a GC pause would); its DEL then hits
+// whoever holds the lock by then.
+const PLAIN_DEL_OVERRUN_CHANCE = 0.25;
+// The naive client waits this many TTLs for its nodes, as node-redlock waits for all
+// replies: long enough that a paused process still counts the votes it finds on resume.
+const NAIVE_WAIT_TTLS = 5;
+
+const COMPARE_AND_DELETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+export function createLockClient(options: LockClientOptions): LockClient {
+  switch (options.variant) {
+    case 'correct':
+      return libraryClient(options, (held, random, nowMs) => plannedWithinValidity(options.holdMs, held, random, nowMs), 'compare-and-delete');
+    case 'long-critical-section':
+      return libraryClient(options, (_held, random) => options.ttlMs + random.int(...OVERRUN_MS), 'compare-and-delete');
+    case 'plain-del-release':
+      return libraryClient(
+        options,
+        (held, random, nowMs) =>
+          random.chance(PLAIN_DEL_OVERRUN_CHANCE) ? options.ttlMs + random.int(...OVERRUN_MS) : plannedWithinValidity(options.holdMs, held, random, nowMs),
+        'plain-del',
+      );
+    case 'no-validity-check':
+      return naiveClient(options);
+  }
+}
+
+function plannedWithinValidity(holdMs: RangeMs, held: HeldLock, random: Random, nowMs: number): number | null {
+  const planned = random.int(holdMs[0], holdMs[1]);
+  const budgetMs = Math.floor(held.validUntilMs - nowMs - WRITE_BUDGET_MS);
+  if (budgetMs < 1) return null;
+  return Math.min(planned, budgetMs);
+}
+
+function libraryClient(
+  options: LockClientOptions,
+  planHoldMs: LockClient['planHoldMs'],
+  releaseBy: 'compare-and-delete' | 'plain-del',
+): LockClient {
+  const redlock = new Redlock([...options.clients], {
+    driftFactor: options.driftFactor,
+    retryCount: options.retryCount,
+    retryDelay: options.retryDelayMs,
+    retryJitter: Math.floor(options.retryDelayMs / 2),
+    nodeTimeoutMs: options.nodeTimeoutMs,
+    fencing: options.fenced,
+  });
+  // Per-node errors are expected under faults; the outcome of each call is what we record.
+  redlock.on('error', () => {});
+  return {
+    async acquire(resource) {
+      const lock = await redlock.acquire([resource], options.ttlMs);
+      return {
+        resource,
+        fence: lock.fence === undefined ? undefined : lock.fence.toString(),
+        validUntilMs: lock.validUntilMs,
+        release: async () => {
+          if (releaseBy === 'plain-del') await plainDelete(options.clients, resource, options.nodeTimeoutMs);
+          else await lock.release();
+        },
+      };
+    },
+    planHoldMs,
+    quit: () => quitAll(options.clients),
+  };
+}
+
+function naiveClient(options: LockClientOptions): LockClient {
+  const quorum = Math.floor(options.clients.length / 2) + 1;
+  const waitMs = NAIVE_WAIT_TTLS * options.ttlMs;
+  const releaseAll = async (resource: string, value: string): Promise<void> => {
+    await Promise.all(options.clients.map((client) => withTimeout(client.eval(COMPARE_AND_DELETE, 1, resource, value), waitMs).catch(() => 0)));
+  };
+  return {
+    async acquire(resource) {
+      const value = randomBytes(16).toString('hex');
+      const replies = await Promise.all(
+        options.clients.map((client) =>
+          withTimeout(client.set(resource, value, 'PX', options.ttlMs, 'NX'), waitMs).then(
+            (reply) => reply === 'OK',
+            () => false,
+          ),
+        ),
+      );
+      const votes = replies.filter(Boolean).length;
+      if (votes < quorum) {
+        await releaseAll(resource, value);
+        throw new QuorumRefusedError(`${votes} of ${options.clients.length} nodes agreed, ${quorum} needed`);
+      }
+      // The bug under test: the full TTL from now, whatever the acquire took.
+      return { resource, fence: undefined, validUntilMs: monotonicMs() + options.ttlMs, release: () => releaseAll(resource, value) };
+    },
+    planHoldMs: (held, random, nowMs) => plannedWithinValidity(options.holdMs, held, random, nowMs),
+    quit: () => quitAll(options.clients),
+  };
+}
+
+async function plainDelete(clients: readonly Redis[], resource: string, timeoutMs: number): Promise<void> {
+  await Promise.all(clients.map((client) => withTimeout(client.del(resource), timeoutMs).catch(() => 0)));
+}
+
+async function quitAll(clients: readonly Redis[]): Promise<void> {
+  await Promise.all(clients.map((client) => withTimeout(client.quit(), 500).catch(() => client.disconnect())));
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no reply within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

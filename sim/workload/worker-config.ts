@@ -1,0 +1,62 @@
+import type { Endpoint } from '../testbed/endpoint.js';
+
+/**
+ * Which lock client a worker runs. `correct` is this library; the others are negative
+ * controls, deliberately broken the ways real clients break, that the checkers must catch:
+ * - `no-validity-check`: takes a quorum with SET NX PX but never subtracts the elapsed
+ *   time (node-redlock's #296): it believes it holds the lock for a full TTL from the
+ *   moment its acquire returned, however long the acquire took;
+ * - `plain-del-release`: releases with a plain DEL on every node, deleting whoever holds
+ *   the lock now; it also overruns its TTL now and then (as a GC pause would), which is
+ *   when that DEL hits someone else's lock;
+ * - `long-critical-section`: works longer than the TTL and never extends.
+ */
+export type ClientVariant = 'correct' | 'no-validity-check' | 'plain-del-release' | 'long-critical-section';
+
+export const CLIENT_VARIANTS: readonly ClientVariant[] = ['correct', 'no-validity-check', 'plain-del-release', 'long-critical-section'];
+
+/** An inclusive [min, max] range in ms. */
+export type RangeMs = readonly [number, number];
+
+/** Everything a worker process needs; sent over IPC as its first message. */
+export interface WorkerConfig {
+  readonly workerId: number;
+  readonly group: number;
+  /** The group's proxy endpoint for each node, in node order. */
+  readonly endpoints: readonly Endpoint[];
+  /** The fenced resource's Redis (outside the faulted network). */
+  readonly resourceEndpoint: Endpoint;
+  /** Lock resources this worker contends on. */
+  readonly resources: readonly string[];
+  readonly ttlMs: number;
+  readonly driftFactor: number;
+  /** The worker's own seed, derived from the run's seed. */
+  readonly seed: number;
+  /** How long the worker runs after "go", in ms. */
+  readonly runMs: number;
+  /** Upper bound on acquire attempts, whatever the duration. */
+  readonly maxAttempts: number;
+  readonly variant: ClientVariant;
+  /** Whether its writes carry the fencing token and the resource checks it. */
+  readonly fenced: boolean;
+  /** Planned critical-section length (the sleep between read and write). */
+  readonly holdMs: RangeMs;
+  /** Pause between one release and the next acquire. */
+  readonly thinkMs: RangeMs;
+  /** Library retries per acquire (0: try once). */
+  readonly retryCount: number;
+  readonly retryDelayMs: number;
+  /** Per-node command timeout of the library. */
+  readonly nodeTimeoutMs: number;
+  /** Where the worker appends its JSONL history. */
+  readonly historyPath: string;
+}
+
+/** Messages from the runner to a worker. */
+export type ToWorker = { readonly type: 'config'; readonly config: WorkerConfig } | { readonly type: 'go' } | { readonly type: 'stop' };
+
+/** Messages from a worker to the runner. */
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'done'; readonly attempts: number }
+  | { readonly type: 'error'; readonly message: string };
