@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAndWait, track } from './child-processes.js';
 import { freePort } from './free-port.js';
+import { probe } from './probe.js';
 import { findTool } from './tools.js';
 
 /** How a node keeps its data across a crash. */
@@ -34,9 +35,14 @@ export class RedisNode {
     readonly index: number,
     readonly port: number,
     private readonly dir: string,
-    private persistence: Persistence,
+    private currentPersistence: Persistence,
     private readonly readyTimeoutMs: number,
   ) {}
+
+  /** The persistence the node runs with now, and restarts with by default. */
+  get persistence(): Persistence {
+    return this.currentPersistence;
+  }
 
   get address(): string {
     return `${this.host}:${this.port}`;
@@ -51,9 +57,9 @@ export class RedisNode {
   }
 
   /** Starts the server (again) on the same port and data folder, and waits until it answers. */
-  async start(persistence: Persistence = this.persistence): Promise<void> {
+  async start(persistence: Persistence = this.currentPersistence): Promise<void> {
     if (this.running) throw new Error(`redis node ${this.index} (${this.address}) is already running`);
-    this.persistence = persistence;
+    this.currentPersistence = persistence;
     const args = [
       '--port', String(this.port),
       '--bind', this.host,
@@ -89,7 +95,7 @@ export class RedisNode {
   }
 
   /** Crash, then start again at once. Without persistence the node comes back empty. */
-  async restart(persistence: Persistence = this.persistence): Promise<void> {
+  async restart(persistence: Persistence = this.currentPersistence): Promise<void> {
     await this.crash();
     await this.start(persistence);
   }
@@ -101,10 +107,62 @@ export class RedisNode {
     this.paused = true;
   }
 
-  /** SIGCONT after pause(). */
+  /**
+   * SIGCONT. Sent whenever the process is alive, not only after pause(): a SIGCONT to a
+   * running process is harmless, and a node left stopped would poison every later run.
+   */
   resume(): void {
-    if (this.child && this.paused) this.child.kill('SIGCONT');
+    if (this.child && this.running) this.child.kill('SIGCONT');
     this.paused = false;
+  }
+
+  /** Whether pause() stopped the process and resume() has not continued it yet. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /**
+   * Switches persistence without a restart and without losing data (CONFIG SET). Turning
+   * AOF on makes Redis rewrite the AOF in the background; this waits until that rewrite is
+   * done, because until then a kill -9 would lose the data written before the switch.
+   * A stopped node just records the setting for its next start.
+   */
+  async setPersistence(persistence: Persistence): Promise<void> {
+    if (this.running) {
+      const endpoint = { host: this.host, port: this.port };
+      const config = async (...args: string[]): Promise<void> => {
+        const reply = await probe(endpoint, ['CONFIG', 'SET', ...args], this.readyTimeoutMs);
+        if (!reply.ok || reply.reply !== '+OK') {
+          throw new Error(`redis node ${this.index}: CONFIG SET ${args.join(' ')} failed: ${reply.ok ? reply.reply : reply.error}`);
+        }
+      };
+      await config('appendfsync', 'always');
+      await config('appendonly', persistence === 'aof-always' ? 'yes' : 'no');
+      if (persistence === 'aof-always') await this.waitAofRewritten();
+    }
+    this.currentPersistence = persistence;
+  }
+
+  private async waitAofRewritten(): Promise<void> {
+    const deadline = performance.now() + this.readyTimeoutMs;
+    const endpoint = { host: this.host, port: this.port };
+    let info = '';
+    while (performance.now() < deadline) {
+      const reply = await probe(endpoint, ['INFO', 'persistence'], this.readyTimeoutMs);
+      info = reply.ok ? reply.reply : reply.error;
+      if (
+        info.includes('aof_enabled:1') &&
+        info.includes('aof_rewrite_in_progress:0') &&
+        info.includes('aof_rewrite_scheduled:0')
+      ) {
+        if (!info.includes('aof_last_bgrewrite_status:ok')) {
+          throw new Error(`redis node ${this.index}: the AOF rewrite failed: ${info}`);
+        }
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+    }
+    throw new Error(`redis node ${this.index}: AOF not rewritten within ${this.readyTimeoutMs} ms: ${info}`);
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,13 @@
+export type { Nemesis, NemesisContext, NemesisWorker } from './nemesis.js';
+export { faultEvent } from './nemesis.js';
+export { latency, type LatencyOptions } from './latency.js';
+export { partition, type PartitionOptions } from './partition.js';
+export { asymmetricPartition, type AsymmetricPartitionOptions } from './asymmetric-partition.js';
+export { oneWayLoss, type OneWayLossOptions } from './one-way-loss.js';
+export { resets, type ResetsOptions, type ResetKind } from './resets.js';
+export { crash, type CrashOptions } from './crash.js';
+export { nodePause, type NodePauseOptions } from './node-pause.js';
+export { clockJump, type ClockJumpOptions } from './clock-jump.js';
+export { clockRate, type ClockRateOptions } from './clock-rate.js';
+export { clientPause, type ClientPauseOptions } from './client-pause.js';
+export { CLOCK_SHAVE_SCRIPT, DEFAULT_LOCK_KEY_PATTERN } from './clock-shave.js';
