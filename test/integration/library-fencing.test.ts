@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { ExecutionError, Redlock, monotonicMs, quorumSize } from '../../src/index.js';
+import { findFenceViolations, type FencedAcquisition } from './helpers/fence-order.js';
+import { lockKeys, resetAfterEach, waitReady, withServers } from './helpers/servers.js';
+
+const TTL_MS = 1_000;
+const ACQUIRERS = 8;
+const DEADLINE_MS = 40_000;
+const SETTINGS = { fencing: true, retryCount: 200, retryDelay: 2, retryJitter: 2 } as const;
+
+describe('the fence-order check', () => {
+  it('finds a later acquisition whose fence is not greater than a completed one', () => {
+    const violations = findFenceViolations([
+      { fence: 5n, startMs: 0, endMs: 10 },
+      { fence: 5n, startMs: 11, endMs: 20 },
+      { fence: 7n, startMs: 21, endMs: 30 },
+      { fence: 6n, startMs: 31, endMs: 40 },
+    ]);
+    expect(violations.map((v) => [v.earlier.fence, v.later.fence])).toEqual([
+      [5n, 5n],
+      [7n, 6n],
+    ]);
+  });
+
+  it('accepts any order among acquisitions that overlap in time', () => {
+    expect(
+      findFenceViolations([
+        { fence: 2n, startMs: 0, endMs: 10 },
+        { fence: 1n, startMs: 5, endMs: 15 },
+        { fence: 3n, startMs: 16, endMs: 20 },
+      ]),
+    ).toEqual([]);
+  });
+});
+
+describe.each([
+  { count: 3, target: 2_000 },
+  { count: 1, target: 1_000 },
+  { count: 5, target: 1_000 },
+])('fencing tokens with N = $count', ({ count, target }) => {
+  const fx = withServers(count);
+  resetAfterEach(fx);
+  const quorum = quorumSize(count);
+
+  it(`gives strictly increasing tokens over ${target}+ contended acquisitions of one resource`, async () => {
+    const clientSets = Array.from({ length: ACQUIRERS }, () => fx.connect());
+    await waitReady(clientSets.flat());
+    const redlocks = clientSets.map((clients) => new Redlock(clients, SETTINGS));
+    const acquisitions: FencedAcquisition[] = [];
+    let contended = 0;
+    const deadlineMs = monotonicMs() + DEADLINE_MS;
+    const worker = async (redlock: Redlock): Promise<void> => {
+      while (acquisitions.length < target && monotonicMs() < deadlineMs) {
+        const startMs = monotonicMs();
+        let lock;
+        try {
+          lock = await redlock.acquire(['fenced'], TTL_MS);
+        } catch (error) {
+          if (error instanceof ExecutionError) continue;
+          throw error;
+        }
+        const endMs = monotonicMs();
+        if (typeof lock.fence !== 'bigint') throw new TypeError(`fence must be a bigint, got ${typeof lock.fence}`);
+        if (lock.attempts.length > 1) contended += 1;
+        acquisitions.push({ fence: lock.fence, startMs, endMs });
+        await lock.release();
+      }
+    };
+    await Promise.all(redlocks.map((redlock) => worker(redlock)));
+    console.log(`fencing N=${count}: ${acquisitions.length} acquisitions by ${ACQUIRERS} acquirers of one resource (${contended} needed retries)`);
+
+    expect(acquisitions.length).toBeGreaterThanOrEqual(target);
+    expect(contended).toBeGreaterThan(acquisitions.length / 10);
+    expect(findFenceViolations(acquisitions).slice(0, 5)).toEqual([]);
+    const fences = acquisitions.map((a) => a.fence);
+    expect(new Set(fences).size).toBe(fences.length);
+    const max = fences.reduce((a, b) => (b > a ? b : a), 0n);
+    // Holds never overlap, so each holder reads its predecessor's token: no gaps.
+    expect(max).toBe(BigInt(fences.length));
+    let atMax = 0;
+    for (let index = 0; index < count; index += 1) if ((await fx.admin(index).get('fenced:fence')) === max.toString()) atMax += 1;
+    expect(atMax).toBeGreaterThanOrEqual(quorum);
+    expect(lockKeys(await fx.keysOnAllNodes())).toEqual([]);
+  });
+
+  it('writes the token back to a majority before returning', async () => {
+    const redlock = new Redlock(fx.clients, { fencing: true });
+    const first = await redlock.acquire(['written-back'], TTL_MS);
+    expect(first.fence).toBe(1n);
+    await first.release();
+    // A minority node that missed the write-back holds a stale counter; the next token
+    // still grows, since every quorum includes a node that has the token.
+    for (let index = 0; index < count - quorum; index += 1) await fx.admin(index).set('written-back:fence', '0');
+    const second = await redlock.acquire(['written-back'], TTL_MS);
+    expect(second.fence).toBeGreaterThan(first.fence!);
+    let holding = 0;
+    for (let index = 0; index < count; index += 1) if ((await fx.admin(index).get('written-back:fence')) === second.fence!.toString()) holding += 1;
+    expect(holding).toBeGreaterThanOrEqual(quorum);
+    await second.release();
+  });
+
+  it('fences each resource of a multi-resource lock above every counter read', async () => {
+    for (let index = 0; index < count; index += 1) await fx.admin(index).set('multi-a:fence', '41');
+    const redlock = new Redlock(fx.clients, { fencing: true });
+    const lock = await redlock.acquire(['multi-a', 'multi-b'], TTL_MS);
+    expect(lock.fence).toBe(42n);
+    for (let index = 0; index < count; index += 1) {
+      expect(await fx.admin(index).get('multi-a:fence')).toBe('42');
+      expect(await fx.admin(index).get('multi-b:fence')).toBe('42');
+    }
+    await lock.release();
+  });
+
+  it('gives no fence and writes no counter when fencing is off, and a fence when a call turns it on', async () => {
+    const redlock = new Redlock(fx.clients);
+    expect(redlock.settings.fencing).toBe(false);
+    const plain = await redlock.acquire(['unfenced'], TTL_MS);
+    expect(plain.fence).toBeUndefined();
+    expect((await fx.keysOnAllNodes()).filter((key) => key.endsWith(':fence'))).toEqual([]);
+    await plain.release();
+    const fenced = await redlock.acquire(['unfenced'], TTL_MS, { fencing: true });
+    expect(typeof fenced.fence).toBe('bigint');
+    expect(fenced.fence).toBe(1n);
+    await fenced.release();
+  });
+});
