@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseBenchOptions, type RawBenchOptions } from '../../bench/options.js';
+import { reportToJson, type BenchReport } from '../../bench/report.js';
+import { formatReport } from '../../bench/report-text.js';
+import { runBench } from '../../bench/run-bench.js';
+import { RedisServers } from '../../sim/testbed/redis-servers.js';
+import { REPO_ROOT } from '../../sim/testbed/tools.js';
+
+const run = promisify(execFile);
+// Tiny, bounded runs: structure is checked here, never speed.
+const TINY: RawBenchOptions = { iterations: '30', duration: '0.4', warmup: '0', rounds: '2', progress: false, vs: 'redlock' };
+
+describe('redquorum bench against real redis-server', () => {
+  let servers: RedisServers | undefined;
+  let outDir = '';
+
+  beforeAll(async () => {
+    servers = await RedisServers.start({ count: 3 });
+    outDir = mkdtempSync(join(tmpdir(), 'redquorum-bench-'));
+  });
+  afterAll(async () => {
+    await servers?.stop();
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  function redis(): string {
+    if (!servers) throw new Error('servers did not start');
+    return servers.addresses.join(',');
+  }
+
+  function libraryNames(report: BenchReport): string[] {
+    return report.libraries.map((library) => library.library);
+  }
+
+  it('latency --vs redlock: both libraries, every cycle measured, ratios for every figure', async () => {
+    const hgrm = join(outDir, 'latency.hgrm');
+    const { report, hgrmPaths } = await runBench(parseBenchOptions('latency', { ...TINY, redis: redis(), hgrm }));
+    expect(libraryNames(report)).toEqual(['redquorum', 'node-redlock']);
+    expect(report).toMatchObject({ scenario: 'latency', workload: 'latency', nodeCount: 3, fault: null });
+    for (const library of report.libraries) {
+      expect(library.errors).toBe(0);
+      expect(library.histograms['cycle']?.count).toBe(30);
+      expect(library.histograms['acquire']?.count).toBe(30);
+      expect(library.histograms['cycle']!.p50Us).toBeGreaterThan(0);
+      expect(library.histograms['cycle']!.p50Us).toBeLessThanOrEqual(library.histograms['cycle']!.maxUs);
+    }
+    expect(report.ratios.map((ratio) => ratio.name)).toEqual(report.libraries[0]!.figures.map((figure) => figure.name));
+    expect(report.ratios.find((ratio) => ratio.name === 'cycle p50')?.ratio).toBeGreaterThan(0);
+    expect(report.machine.redisVersion).toMatch(/^\d+\.\d+/);
+    expect(hgrmPaths).toHaveLength(6);
+    for (const path of hgrmPaths) expect(readFileSync(path, 'utf8')).toMatch(/Value\s+Percentile\s+TotalCount/);
+    expect(existsSync(join(outDir, 'latency.node-redlock.acquire.hgrm'))).toBe(true);
+    const text = formatReport(report, 'auto');
+    expect(text).toMatch(/^redquorum cycle\s+30\s/m);
+    expect(text).toMatch(/^node-redlock cycle\s+30\s/m);
+    expect(text).toMatch(/redquorum\/node-redlock/);
+  });
+
+  it('contention --vs redlock: waits, acquisitions per worker and fairness for both', async () => {
+    const { report } = await runBench(parseBenchOptions('contention', { ...TINY, iterations: '40', workers: '3', retryDelay: '5', retryJitter: '2', redis: redis() }));
+    expect(libraryNames(report)).toEqual(['redquorum', 'node-redlock']);
+    for (const library of report.libraries) {
+      expect(library.perWorker).toHaveLength(3);
+      expect(library.perWorker.reduce((a, b) => a + b, 0)).toBe(library.operations);
+      expect(library.histograms['wait']?.count).toBe(library.operations);
+      expect(library.operations).toBeGreaterThan(0);
+      const names = library.figures.map((figure) => figure.name);
+      expect(names).toEqual(['acquisitions/s', 'wait p50', 'wait p99', 'wait p99.9', 'fairness max/min', 'acquire calls that gave up']);
+    }
+    expect(report.settings.retry).toEqual({ retryDelay: 5, retryJitter: 2 });
+    const json = JSON.parse(reportToJson(report)) as BenchReport;
+    expect(json.ratios.find((ratio) => ratio.name === 'acquisitions/s')?.better).toBe('higher');
+  });
+
+  it('throughput without --vs: one library, no ratios', async () => {
+    const { report } = await runBench(parseBenchOptions('throughput', { ...TINY, vs: undefined, concurrency: '4', iterations: '40', redis: redis() } as RawBenchOptions));
+    expect(libraryNames(report)).toEqual(['redquorum']);
+    expect(report.ratios).toEqual([]);
+    expect(report.libraries[0]?.operations).toBe(40);
+  });
+
+  it('faults: the same workload with and without +latency on 2 of 3 nodes, through Toxiproxy', async () => {
+    const { report } = await runBench(parseBenchOptions('faults', { ...TINY, iterations: '10', vs: undefined, fault: 'latency:20:2', nodes: '3' } as RawBenchOptions));
+    const ours = report.libraries[0]!;
+    expect(Object.keys(ours.histograms)).toEqual(['no fault/cycle', 'no fault/acquire', 'no fault/release', 'fault/cycle', 'fault/acquire', 'fault/release']);
+    expect(ours.histograms['fault/acquire']?.count).toBe(10);
+    // 20 ms on 2 of 3 nodes: a quorum needs one of them, so every faulted acquire waits it out.
+    expect(ours.histograms['fault/acquire']!.p50Us).toBeGreaterThanOrEqual(20_000);
+    expect(ours.histograms['no fault/acquire']!.p50Us).toBeLessThan(20_000);
+    expect(ours.figures.find((figure) => figure.name === 'acquire p99 fault / no fault')?.value).toBeGreaterThan(1);
+    expect(report.testbed).toMatch(/toxiproxy/);
+  });
+
+  it('the CLI prints JSON, and rejects a bad option naming it, with exit code 2', async () => {
+    const cli = [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(REPO_ROOT, 'bench', 'cli.ts')];
+    const { stdout } = await run(process.execPath, [...cli, 'bench', 'latency', '--redis', redis(), '--iterations', '5', '--warmup', '0', '--rounds', '1', '--json', '--no-progress'], {
+      timeout: 30_000,
+    });
+    const report = JSON.parse(stdout) as BenchReport;
+    expect(report.libraries[0]?.histograms['cycle']?.count).toBe(5);
+    const failure = await run(process.execPath, [...cli, 'bench', 'latency', '--iterations', '0'], { timeout: 30_000 }).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 2 });
+    expect((failure as { stderr: string }).stderr).toMatch(/--iterations must be an integer from 1 to 10000000, got "0"/);
+  });
+});

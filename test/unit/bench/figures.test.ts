@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { formatFigureValue, formatRatioTable } from '../../../bench/figure-table.js';
+import { compareFigures, type Figure } from '../../../bench/figures.js';
+import { hgrmPathFor } from '../../../bench/hgrm-files.js';
+import { recordUs } from '../../../bench/histogram.js';
+import { roundOrder, roundShare } from '../../../bench/interleave.js';
+import { parseRedisVersion } from '../../../bench/machine.js';
+import { fairness, faultStretch, workloadFigures } from '../../../bench/workload-figures.js';
+import { createSample, mergeSample } from '../../../bench/workloads/workload-sample.js';
+
+describe('compareFigures', () => {
+  const ours: Figure[] = [
+    { name: 'wait p99', value: 50_000, unit: 'µs', better: 'lower' },
+    { name: 'acquisitions/s', value: 400, unit: '/s', better: 'higher' },
+    { name: 'cycle p50', value: 1010, unit: 'µs', better: 'lower' },
+    { name: 'only ours', value: 1, unit: 'count', better: 'lower' },
+    { name: 'errors', value: 0, unit: 'count', better: 'lower' },
+  ];
+  const theirs: Figure[] = [
+    { name: 'wait p99', value: 600_000, unit: 'µs', better: 'lower' },
+    { name: 'acquisitions/s', value: 800, unit: '/s', better: 'higher' },
+    { name: 'cycle p50', value: 1000, unit: 'µs', better: 'lower' },
+    { name: 'errors', value: 0, unit: 'count', better: 'lower' },
+  ];
+
+  it('divides ours by theirs and names who each figure favours', () => {
+    const rows = compareFigures(ours, theirs);
+    expect(rows.map((row) => row.name)).toEqual(['wait p99', 'acquisitions/s', 'cycle p50', 'errors']);
+    expect(rows[0]).toMatchObject({ ratio: 50_000 / 600_000, verdict: 'ours', better: 'lower' });
+    expect(rows[1]).toMatchObject({ ratio: 0.5, verdict: 'theirs', better: 'higher' });
+    expect(rows[2]).toMatchObject({ verdict: 'even' });
+    expect(rows[3]).toMatchObject({ ratio: null, verdict: 'even' });
+  });
+
+  it('prints ratios with the direction that wins', () => {
+    const text = formatRatioTable('redquorum', 'node-redlock', compareFigures(ours, theirs));
+    expect(text.split('\n')[0]).toMatch(/^figure\s+redquorum\s+node-redlock\s+redquorum\/node-redlock\s+better when\s+favours$/);
+    expect(text).toMatch(/^wait p99\s+50\.0 ms\s+600 ms\s+0\.08x\s+ratio < 1\s+redquorum$/m);
+    expect(text).toMatch(/^acquisitions\/s\s+400\/s\s+800\/s\s+0\.50x\s+ratio > 1\s+node-redlock$/m);
+    expect(text).toMatch(/^errors\s+0\s+0\s+n\/a\s+ratio < 1\s+even$/m);
+  });
+
+  it('formats each unit', () => {
+    expect(formatFigureValue(3100.4, '/s')).toBe('3,100/s');
+    expect(formatFigureValue(1.234, 'x')).toBe('1.23x');
+    expect(formatFigureValue(Number.POSITIVE_INFINITY, 'x')).toBe('∞');
+    expect(formatFigureValue(Number.NaN, 'x')).toBe('n/a');
+    expect(formatFigureValue(383, 'µs')).toBe('383 µs');
+  });
+});
+
+describe('workload figures', () => {
+  it('computes rates, percentiles and fairness from a sample', () => {
+    const sample = createSample(['wait'], 3);
+    for (let i = 0; i < 100; i += 1) recordUs(sample.histograms['wait']!, 1000 * (i + 1));
+    sample.operations = 100;
+    sample.elapsedMs = 500;
+    sample.errors = 2;
+    sample.perWorker.splice(0, 3, 50, 30, 20);
+    const figures = Object.fromEntries(workloadFigures('contention', sample).map((figure) => [figure.name, figure]));
+    expect(figures['acquisitions/s']).toMatchObject({ value: 200, unit: '/s', better: 'higher' });
+    expect(figures['fairness max/min']).toMatchObject({ value: 2.5, better: 'lower' });
+    expect(figures['wait p99']?.value).toBeGreaterThan(98_000);
+    expect(figures['acquire calls that gave up']?.value).toBe(2);
+  });
+
+  it('reports the figures each workload promises', () => {
+    const names = (workload: 'latency' | 'throughput') =>
+      workloadFigures(workload, createSample(workload === 'latency' ? ['cycle', 'acquire', 'release'] : ['cycle'])).map((f) => f.name);
+    expect(names('latency')).toEqual(['cycle p50', 'cycle p99', 'cycle p99.9', 'acquire p50', 'acquire p99', 'acquire p99.9', 'cycles/s', 'errors']);
+    expect(names('throughput')).toEqual(['acquire+release/s', 'cycle p50', 'cycle p99', 'cycle p99.9', 'errors']);
+  });
+
+  it('fairness is max/min, infinite when a worker starved', () => {
+    expect(fairness([10, 10, 10])).toBe(1);
+    expect(fairness([40, 20])).toBe(2);
+    expect(fairness([5, 0])).toBe(Number.POSITIVE_INFINITY);
+    expect(fairness([])).toBeNaN();
+  });
+
+  it('faultStretch divides the faulted p99 by the no-fault p99', () => {
+    const before = createSample(['acquire']);
+    const after = createSample(['acquire']);
+    for (let i = 0; i < 100; i += 1) {
+      recordUs(before.histograms['acquire']!, 1000);
+      recordUs(after.histograms['acquire']!, 1500);
+    }
+    const stretch = faultStretch('latency', before, after);
+    expect(stretch.name).toBe('acquire p99 fault / no fault');
+    expect(stretch.value).toBeCloseTo(1.5, 2);
+  });
+
+  it('merges rounds: histograms, counts and per-worker tallies add up', () => {
+    const total = createSample([], 2);
+    for (const ops of [3, 4]) {
+      const round = createSample(['wait'], 2);
+      recordUs(round.histograms['wait']!, 100);
+      round.operations = ops;
+      round.elapsedMs = 10;
+      round.perWorker.splice(0, 2, ops, 1);
+      mergeSample(total, round);
+    }
+    expect(total.histograms['wait']?.totalCount).toBe(2);
+    expect(total).toMatchObject({ operations: 7, elapsedMs: 20, perWorker: [7, 2] });
+  });
+});
+
+describe('interleaving', () => {
+  it('alternates the order every round', () => {
+    expect(roundOrder(['a', 'b'], 0)).toEqual(['a', 'b']);
+    expect(roundOrder(['a', 'b'], 1)).toEqual(['b', 'a']);
+    expect(roundOrder(['a', 'b'], 2)).toEqual(['a', 'b']);
+  });
+
+  it('splits a budget into near-equal shares that sum to it', () => {
+    const shares = [0, 1, 2].map((round) => roundShare(10, 3, round));
+    expect(shares).toEqual([4, 3, 3]);
+    expect([0, 1, 2, 3].map((round) => roundShare(2, 4, round))).toEqual([1, 1, 0, 0]);
+  });
+});
+
+describe('small helpers', () => {
+  it('names one .hgrm file per library and histogram', () => {
+    expect(hgrmPathFor('out/latency.hgrm', 'redquorum', 'acquire')).toBe('out/latency.redquorum.acquire.hgrm');
+    expect(hgrmPathFor('out/run', 'node-redlock', 'no fault/acquire')).toBe('out/run.node-redlock.no-fault-acquire.hgrm');
+  });
+
+  it('reads the redis version from INFO server', () => {
+    expect(parseRedisVersion('# Server\r\nredis_version:7.0.15\r\nredis_git_sha1:0\r\n')).toBe('7.0.15');
+    expect(parseRedisVersion('# Server\r\n')).toBeUndefined();
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { compareFigures } from '../../../bench/figures.js';
+import type { LatencySummary } from '../../../bench/histogram.js';
+import { REPORT_VERSION, reportToJson, type BenchReport, type LibraryReport } from '../../../bench/report.js';
+import { formatReport } from '../../../bench/report-text.js';
+
+const summary: LatencySummary = { count: 10, minUs: 100, meanUs: 300, p50Us: 300, p90Us: 400, p99Us: 500, p999Us: 600, maxUs: 600 };
+
+function library(name: LibraryReport['library'], waitP99Us: number, fairnessX: number): LibraryReport {
+  return {
+    library: name,
+    figures: [
+      { name: 'acquisitions/s', value: 100, unit: '/s', better: 'higher' },
+      { name: 'wait p99', value: waitP99Us, unit: 'µs', better: 'lower' },
+      { name: 'fairness max/min', value: fairnessX, unit: 'x', better: 'lower' },
+    ],
+    histograms: { wait: { ...summary, p99Us: waitP99Us } },
+    operations: 10,
+    elapsedMs: 100,
+    errors: 0,
+    perWorker: [6, 4],
+  };
+}
+
+function report(): BenchReport {
+  const ours = library('redquorum', 500, 1.5);
+  const theirs = library('node-redlock', 5000, Number.POSITIVE_INFINITY);
+  return {
+    tool: 'redquorum bench',
+    version: REPORT_VERSION,
+    scenario: 'contention',
+    workload: 'contention',
+    fault: null,
+    testbed: 'embedded, 5 redis-server',
+    nodeCount: 5,
+    settings: { iterations: 100, durationMs: 1000, warmupMs: 0, rounds: 2, concurrency: 64, workers: 2, holdMs: 1, thinkMs: 5, ttlMs: 1000, retry: {} },
+    machine: { nproc: 2, cpuModel: 'test CPU', node: 'v20.0.0', redisVersion: '7.0.15' },
+    startedAt: '2026-01-01T00:00:00.000Z',
+    libraries: [ours, theirs],
+    ratios: compareFigures(ours.figures, theirs.figures),
+    heap: { beforeBytes: 10 * 1024 * 1024, afterBytes: 12 * 1024 * 1024, gcExposed: true },
+  };
+}
+
+describe('the JSON report', () => {
+  it('has the documented shape, with non-finite figures as null', () => {
+    const parsed = JSON.parse(reportToJson(report())) as Record<string, unknown>;
+    expect(Object.keys(parsed).sort()).toEqual(
+      ['tool', 'version', 'scenario', 'workload', 'fault', 'testbed', 'nodeCount', 'settings', 'machine', 'startedAt', 'libraries', 'ratios', 'heap'].sort(),
+    );
+    expect(parsed).toMatchObject({ tool: 'redquorum bench', version: 1, fault: null, machine: { nproc: 2, redisVersion: '7.0.15' } });
+    const libraries = parsed['libraries'] as { library: string; figures: { name: string; value: number | null }[]; histograms: Record<string, LatencySummary> }[];
+    expect(libraries.map((l) => l.library)).toEqual(['redquorum', 'node-redlock']);
+    expect(libraries[1]?.figures.find((f) => f.name === 'fairness max/min')?.value).toBeNull();
+    expect(libraries[0]?.histograms['wait']).toMatchObject({ count: 10, p50Us: 300, p99Us: 500 });
+    const ratios = parsed['ratios'] as { name: string; ratio: number | null; verdict: string }[];
+    expect(ratios.find((r) => r.name === 'wait p99')).toMatchObject({ ratio: 0.1, verdict: 'ours' });
+    expect(ratios.find((r) => r.name === 'fairness max/min')).toMatchObject({ ratio: null });
+  });
+});
+
+describe('the text report', () => {
+  it('shows the header, percentile table, chart, ratio table and heap', () => {
+    const text = formatReport(report(), 'auto');
+    expect(text).toMatch(/^redquorum bench contention\n/);
+    expect(text).toMatch(/testbed: embedded, 5 redis-server; 2 interleaved round\(s\); 2 CPU test CPU; node v20\.0\.0; redis 7\.0\.15/);
+    expect(text).toMatch(/settings: .*2 workers, hold 1 ms, think 5 ms; each library's default retry settings/);
+    expect(text).toMatch(/Percentiles \(HdrHistogram\)\n\s+count\s+p50 µs/);
+    expect(text).toMatch(/^redquorum wait\s+10\s+300/m);
+    expect(text).toMatch(/wait time by percentile \(log scale/);
+    expect(text).toMatch(/^wait p99\s+500 µs\s+5\.00 ms\s+0\.10x\s+ratio < 1\s+redquorum$/m);
+    expect(text).toMatch(/^fairness max\/min\s+1\.50x\s+∞\s+n\/a/m);
+    expect(text).toMatch(/heap used: 10\.0 MB before, 12\.0 MB after \(after full GC\)/);
+  });
+
+  it('prints one figure table per library without --vs', () => {
+    const single = { ...report(), libraries: [library('redquorum', 500, 1)], ratios: [] };
+    const text = formatReport(single, 'auto');
+    expect(text).toMatch(/^figure\s+redquorum\s+better when$/m);
+    expect(text).not.toMatch(/node-redlock/);
+  });
+});
