@@ -13,7 +13,8 @@ import { REPO_ROOT } from '../../sim/testbed/tools.js';
 
 const run = promisify(execFile);
 // Tiny, bounded runs: structure is checked here, never speed.
-const TINY: RawBenchOptions = { iterations: '30', duration: '0.4', warmup: '0', rounds: '2', progress: false, vs: 'redlock' };
+const SOLO: RawBenchOptions = { iterations: '30', duration: '0.4', warmup: '0', rounds: '2', progress: false };
+const TINY: RawBenchOptions = { ...SOLO, vs: 'redlock' };
 
 describe('redquorum bench against real redis-server', () => {
   let servers: RedisServers | undefined;
@@ -78,14 +79,14 @@ describe('redquorum bench against real redis-server', () => {
   });
 
   it('throughput without --vs: one library, no ratios', async () => {
-    const { report } = await runBench(parseBenchOptions('throughput', { ...TINY, vs: undefined, concurrency: '4', iterations: '40', redis: redis() } as RawBenchOptions));
+    const { report } = await runBench(parseBenchOptions('throughput', { ...SOLO, concurrency: '4', iterations: '40', redis: redis() }));
     expect(libraryNames(report)).toEqual(['redquorum']);
     expect(report.ratios).toEqual([]);
     expect(report.libraries[0]?.operations).toBe(40);
   });
 
   it('faults: the same workload with and without +latency on 2 of 3 nodes, through Toxiproxy', async () => {
-    const { report } = await runBench(parseBenchOptions('faults', { ...TINY, iterations: '10', vs: undefined, fault: 'latency:20:2', nodes: '3' } as RawBenchOptions));
+    const { report } = await runBench(parseBenchOptions('faults', { ...SOLO, iterations: '10', fault: 'latency:20:2', nodes: '3' }));
     const ours = report.libraries[0]!;
     expect(Object.keys(ours.histograms)).toEqual(['no fault/cycle', 'no fault/acquire', 'no fault/release', 'fault/cycle', 'fault/acquire', 'fault/release']);
     expect(ours.histograms['fault/acquire']?.count).toBe(10);
