@@ -1,7 +1,9 @@
 import type { MonotonicClock } from './clock.js';
+import { NodeTimeoutError } from './errors/node-timeout-error.js';
+import type { Reply } from './node.js';
+import type { Node } from './node.js';
 import { decide, quorumSize } from './quorum.js';
 import type { Client, ExecutionStats, NodeOutcome } from './types.js';
-import type { Node } from './node.js';
 
 /** One attempt's result, known as soon as a quorum for or against is. */
 export interface FanOut<T> {
@@ -16,15 +18,20 @@ export interface FanOut<T> {
   readonly all: Promise<readonly NodeOutcome[]>;
 }
 
+/** How a node's reply becomes a vote: `{ value }` for, an Error against. */
+export type Judge<T> = (reply: unknown, node: Node) => { value: T } | Error;
+
 /**
  * Sends one request to every node at once and decides as soon as a quorum agreed or
  * can no longer agree; stragglers are not awaited (their answers still land in `stats`).
- * `judge` turns a node's reply into a vote: undefined for, an Error against.
+ * A node that has not answered within `timeoutMs` votes against with NodeTimeoutError
+ * (one timer for the whole attempt, not one per node).
  */
 export function fanOut<T>(
   nodes: readonly Node[],
-  send: (node: Node) => Promise<unknown>,
-  judge: (reply: unknown, node: Node) => { value: T } | Error,
+  send: (node: Node, done: Reply) => void,
+  judge: Judge<T>,
+  timeoutMs: number,
   clock: MonotonicClock,
 ): Promise<FanOut<T>> {
   const membershipSize = nodes.length;
@@ -35,16 +42,21 @@ export function fanOut<T>(
   let resolveAll!: (outcomes: readonly NodeOutcome[]) => void;
   const all = new Promise<readonly NodeOutcome[]>((resolve) => (resolveAll = resolve));
   const stats = all.then((): ExecutionStats => ({ membershipSize, quorumSize: quorumSize(membershipSize), votesFor, votesAgainst }));
+  const sentMs = clock();
 
   return new Promise((resolve) => {
     let decided = false;
-    const record = (node: Node, outcome: NodeOutcome, value?: { value: T }): void => {
-      outcomes.set(node.index, outcome);
-      if (outcome.vote === 'for') {
-        votesFor.add(node.client);
-        if (value) values.set(node.index, value.value);
+    const record = (node: Node, error: Error | null, reply: unknown): void => {
+      if (outcomes.has(node.index)) return; // answered after its timeout: already counted
+      const latencyMs = clock() - sentMs;
+      const verdict = error ?? judge(reply, node);
+      if (verdict instanceof Error) {
+        outcomes.set(node.index, { node: node.index, address: node.address, vote: 'against', error: verdict, latencyMs });
+        votesAgainst.set(node.client, verdict);
       } else {
-        votesAgainst.set(node.client, outcome.error ?? new Error('voted against'));
+        outcomes.set(node.index, { node: node.index, address: node.address, vote: 'for', latencyMs });
+        votesFor.add(node.client);
+        values.set(node.index, verdict.value);
       }
       if (!decided) {
         const decision = decide(membershipSize, votesFor.size, votesAgainst.size);
@@ -54,26 +66,14 @@ export function fanOut<T>(
           resolve({ decision, outcomes: new Map(outcomes), values: new Map(values), stats, all });
         }
       }
-      if (outcomes.size === membershipSize) resolveAll([...outcomes.values()].sort((a, b) => a.node - b.node));
+      if (outcomes.size === membershipSize) {
+        clearTimeout(timer);
+        resolveAll([...outcomes.values()].sort((a, b) => a.node - b.node));
+      }
     };
-    for (const node of nodes) {
-      const sentMs = clock();
-      send(node).then(
-        (reply) => {
-          const latencyMs = clock() - sentMs;
-          const verdict = judge(reply, node);
-          if (verdict instanceof Error) {
-            record(node, { node: node.index, address: node.address, vote: 'against', error: verdict, latencyMs });
-          } else {
-            record(node, { node: node.index, address: node.address, vote: 'for', latencyMs }, verdict);
-          }
-        },
-        (error: unknown) => {
-          const latencyMs = clock() - sentMs;
-          const cause = error instanceof Error ? error : new Error(String(error));
-          record(node, { node: node.index, address: node.address, vote: 'against', error: cause, latencyMs });
-        },
-      );
-    }
+    const timer = setTimeout(() => {
+      for (const node of nodes) record(node, new NodeTimeoutError(node.index, node.address, timeoutMs), undefined);
+    }, timeoutMs);
+    for (const node of nodes) send(node, (error, reply) => record(node, error, reply));
   });
 }

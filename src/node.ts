@@ -1,4 +1,3 @@
-import { NodeTimeoutError } from './errors/node-timeout-error.js';
 import { NodeUnavailableError } from './errors/node-unavailable-error.js';
 import { SCRIPTS, type Script } from './scripts.js';
 import type { Client } from './types.js';
@@ -7,17 +6,39 @@ import type { Client } from './types.js';
 // that may never come; such a node votes against at once instead.
 const DOWN_STATUSES = new Set(['reconnecting', 'close', 'end']);
 
-type ScriptCommand = (numberOfKeys: number, ...keysAndArgs: string[]) => Promise<unknown>;
+export type Reply = (error: Error | null, reply?: unknown) => void;
 
-/** One master: its client, its position among the clients, and how to name it. */
+interface ScriptRunner {
+  [name: string]: (...args: unknown[]) => unknown;
+}
+
+interface Batch {
+  [name: string]: (...args: unknown[]) => unknown;
+  exec(): Promise<unknown>;
+}
+
+/**
+ * One master: its client, its position among the clients, and how to name it.
+ *
+ * Commands sent in the same tick after the first go to the server as one pipeline (one
+ * write, one read), which is what lets many concurrent lockers share a connection
+ * cheaply, while a lone command pays no pipeline overhead. A
+ * client that auto-pipelines already, and a Cluster client (whose pipelines must not
+ * cross slots), get each command directly.
+ */
 export class Node {
   readonly address: string;
+  private readonly batching: boolean;
+  private batch: Batch | undefined;
+  private busyThisTick = false;
 
   constructor(
     readonly index: number,
     readonly client: Client,
   ) {
     this.address = addressOf(client);
+    const options = (client as { options?: { enableAutoPipelining?: boolean } }).options;
+    this.batching = (client as { isCluster?: boolean }).isCluster !== true && options?.enableAutoPipelining !== true;
     for (const script of SCRIPTS) {
       // Idempotent: redefining a command with the same script changes nothing.
       client.defineCommand(script.name, { lua: script.lua });
@@ -25,32 +46,50 @@ export class Node {
   }
 
   /**
-   * Runs a script with a deadline. Rejects with NodeTimeoutError after `timeoutMs`
-   * (the command may still be applied later), with NodeUnavailableError when the
-   * client is not connected, or with the error ioredis gave.
+   * Runs a script and calls `done` once with its reply or error. A client that is not
+   * connected gets nothing sent and answers NodeUnavailableError at once. ioredis's
+   * `defineCommand` sends EVALSHA and falls back to EVAL when the script is not cached.
    */
-  run(script: Script, keys: readonly string[], args: readonly string[], timeoutMs: number): Promise<unknown> {
+  run(script: Script, keys: readonly string[], args: readonly string[], done: Reply): void {
     const status = (this.client as { status?: string }).status ?? 'ready';
-    if (DOWN_STATUSES.has(status)) return Promise.reject(new NodeUnavailableError(this.index, this.address, status));
-    const command = (this.client as unknown as Record<string, ScriptCommand>)[script.name];
-    if (typeof command !== 'function') {
-      return Promise.reject(new Error(`node ${this.index} (${this.address}): the client has no "${script.name}" command`));
+    if (DOWN_STATUSES.has(status)) {
+      done(new NodeUnavailableError(this.index, this.address, status));
+      return;
     }
-    const reply = command.call(this.client, keys.length, ...keys, ...args);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new NodeTimeoutError(this.index, this.address, timeoutMs)), timeoutMs);
-      reply.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
+    // The first command of a tick goes straight out; the ones that follow it in the same
+    // tick share one pipeline, written after it, so their order on the wire is kept.
+    if (!this.batching || !this.busyThisTick) {
+      if (this.batching) {
+        this.busyThisTick = true;
+        process.nextTick(this.flush);
+      }
+      const command = (this.client as unknown as ScriptRunner)[script.name];
+      if (typeof command !== 'function') {
+        done(new Error(`node ${this.index} (${this.address}): the client has no "${script.name}" command`));
+        return;
+      }
+      (command.call(this.client, keys.length, ...keys, ...args) as Promise<unknown>).then(
+        (reply) => done(null, reply),
+        (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
       );
-    });
+      return;
+    }
+    this.batch ??= (this.client as unknown as { pipeline(): Batch }).pipeline();
+    const command = this.batch[script.name];
+    if (typeof command !== 'function') {
+      done(new Error(`node ${this.index} (${this.address}): the client has no "${script.name}" command`));
+      return;
+    }
+    command.call(this.batch, keys.length, ...keys, ...args, (error: Error | null, reply: unknown) => done(error, reply));
   }
+
+  private readonly flush = (): void => {
+    const batch = this.batch;
+    this.batch = undefined;
+    this.busyThisTick = false;
+    // Every command's error reaches its own callback; exec's rejection repeats the first.
+    batch?.exec().catch(() => undefined);
+  };
 }
 
 function addressOf(client: Client): string {

@@ -6,10 +6,10 @@ import { publishAttempt } from './diagnostics.js';
 import { ExecutionError, type ExecutionFailure } from './errors/execution-error.js';
 import { ResourceLockedError } from './errors/resource-locked-error.js';
 import { failureReason } from './failure-reason.js';
-import { fanOut, type FanOut } from './fan-out.js';
+import { fanOut, type FanOut, type Judge } from './fan-out.js';
 import { Lock } from './lock.js';
 import { randomLockValue } from './lock-value.js';
-import { Node } from './node.js';
+import { Node, type Reply } from './node.js';
 import { retryDelayMs } from './retry-delay.js';
 import { ACQUIRE, EXTEND, FENCE, RELEASE, fenceKey } from './scripts.js';
 import { DEFAULT_SETTINGS, mergeSettings, nodeTimeoutFor, type CallSettings, type Settings } from './settings.js';
@@ -90,7 +90,7 @@ export class Redlock extends EventEmitter {
       let outcomes: readonly NodeOutcome[];
       try {
         const votes = await this.untilAborted(
-          this.fanOut((node) => node.run(ACQUIRE, scriptKeys, args, timeoutMs), judgeAcquire(keys)),
+          this.fanOut((node, done) => node.run(ACQUIRE, scriptKeys, args, done), judgeAcquire(keys), timeoutMs),
           signal,
         );
         attempts.push(votes.stats);
@@ -143,7 +143,7 @@ export class Redlock extends EventEmitter {
     const maxAttempts = s.retryCount === -1 ? Number.POSITIVE_INFINITY : s.retryCount + 1;
     for (let attempt = 1; ; attempt += 1) {
       const startMs = this.clock();
-      const votes = await this.fanOut((node) => node.run(RELEASE, lock.resources, [lock.value], timeoutMs), judgeAnyReply);
+      const votes = await this.fanOut((node, done) => node.run(RELEASE, lock.resources, [lock.value], done), judgeAnyReply, timeoutMs);
       attempts.push(votes.stats);
       this.report('release', lock.resources, attempt, votes, this.clock() - startMs);
       if (votes.decision === 'for') return { attempts: attempts.list };
@@ -179,7 +179,7 @@ export class Redlock extends EventEmitter {
     for (let attempt = 1; existing.expiration !== 0 && this.clock() < existing.validUntilMs; attempt += 1) {
       const startMs = this.clock();
       const votes = await this.untilAborted(
-        this.fanOut((node) => node.run(EXTEND, existing.resources, [existing.value, String(ttlMs)], timeoutMs), judgeExtend(existing.resources)),
+        this.fanOut((node, done) => node.run(EXTEND, existing.resources, [existing.value, String(ttlMs)], done), judgeExtend(existing.resources), timeoutMs),
         signal,
       );
       attempts.push(votes.stats);
@@ -253,8 +253,8 @@ export class Redlock extends EventEmitter {
     });
   }
 
-  private fanOut<T>(send: (node: Node) => Promise<unknown>, judge: (reply: unknown, node: Node) => { value: T } | Error): Promise<FanOut<T>> {
-    return fanOut(this.nodes, send, judge, this.clock);
+  private fanOut<T>(send: (node: Node, done: Reply) => void, judge: Judge<T>, timeoutMs: number): Promise<FanOut<T>> {
+    return fanOut(this.nodes, send, judge, timeoutMs, this.clock);
   }
 
   /**
@@ -269,13 +269,13 @@ export class Redlock extends EventEmitter {
       if (read > max) max = read;
     }
     const fence = max + 1n;
-    const votes = await this.fanOut((node) => node.run(FENCE, keys.map(fenceKey), [fence.toString()], timeoutMs), judgeAnyReply);
+    const votes = await this.fanOut((node, done) => node.run(FENCE, keys.map(fenceKey), [fence.toString()], done), judgeAnyReply, timeoutMs);
     return votes.decision === 'for' ? fence : null;
   }
 
   /** Releases on every node, including those that refused or timed out, and waits for all. */
   private async releaseEverywhere(keys: readonly string[], value: string, timeoutMs: number): Promise<void> {
-    const votes = await this.fanOut((node) => node.run(RELEASE, keys, [value], timeoutMs), judgeAnyReply);
+    const votes = await this.fanOut((node, done) => node.run(RELEASE, keys, [value], done), judgeAnyReply, timeoutMs);
     const outcomes = await votes.all;
     for (const outcome of outcomes) if (outcome.error) this.emitError(outcome.error);
   }

@@ -7,6 +7,13 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** A send that parks each node's callback for the test to answer. */
+function parked(pending: Pending[]) {
+  return (_node: Node, done: (error: Error | null, reply?: unknown) => void): void => {
+    pending.push({ resolve: (value) => done(null, value), reject: (error) => done(error) });
+  };
+}
+
 /** Nodes whose answers the test hands out one by one, in any order. */
 function scriptedNodes(count: number): { nodes: Node[]; pending: Pending[] } {
   const pending: Pending[] = [];
@@ -20,7 +27,7 @@ describe('fanOut', () => {
   it('decides for as soon as a quorum agrees, without waiting for stragglers', async () => {
     const { nodes, pending } = scriptedNodes(5);
     let nowMs = 0;
-    const result = fanOut(nodes, () => new Promise((resolve, reject) => pending.push({ resolve, reject })), judge, () => nowMs);
+    const result = fanOut(nodes, parked(pending), judge, 60_000, () => nowMs);
     let decided = false;
     void result.then(() => (decided = true));
     nowMs = 3;
@@ -51,11 +58,23 @@ describe('fanOut', () => {
 
   it('decides against once a quorum is impossible, keeping each cause', async () => {
     const { nodes, pending } = scriptedNodes(4);
-    const result = fanOut(nodes, () => new Promise((resolve, reject) => pending.push({ resolve, reject })), judge, () => 0);
+    const result = fanOut(nodes, parked(pending), judge, 60_000, () => 0);
     pending[1]!.resolve('LOCKED');
     pending[2]!.reject(new Error('ECONNRESET'));
     const votes = await result;
     expect(votes.decision).toBe('against');
     expect([...votes.outcomes.values()].map((outcome) => outcome.error?.message).sort()).toEqual(['ECONNRESET', 'LOCKED']);
+  });
+
+  it('counts a node that does not answer in time as a NodeTimeoutError vote, once', async () => {
+    const { nodes, pending } = scriptedNodes(3);
+    const result = fanOut(nodes, parked(pending), judge, 20, () => 0);
+    pending[0]!.resolve('OK');
+    const votes = await result;
+    expect(votes.decision).toBe('against');
+    const stats = await votes.stats;
+    expect([...stats.votesAgainst.values()].map((error) => error.name)).toEqual(['NodeTimeoutError', 'NodeTimeoutError']);
+    pending[1]!.resolve('OK'); // a late answer changes nothing
+    expect(stats.votesFor.size).toBe(1);
   });
 });
