@@ -6,6 +6,7 @@
  * teardown continues every worker of the run. A worker that has already exited is skipped.
  */
 import { faultEvent, type Nemesis, type NemesisContext, type NemesisWorker } from './nemesis.js';
+import { settleStopped } from './process-state.js';
 import { integerIn } from './validate.js';
 
 export interface ClientPauseOptions {
@@ -45,6 +46,7 @@ export function clientPause(options: ClientPauseOptions): Nemesis {
     const pids = stopped.map((worker) => worker.pid);
     stopped = [];
     for (const pid of pids) signal(pid, 'SIGCONT');
+    await Promise.all(pids.map((pid) => settleStopped(pid, false)));
     if (pids.length > 0) ctx.record(faultEvent('stop', 'client-pause', `workers pid ${pids.join(',')} SIGCONT`));
   };
 
@@ -54,8 +56,9 @@ export function clientPause(options: ClientPauseOptions): Nemesis {
     async inject(ctx) {
       if (stopped.length > 0) return;
       const chosen = choose(ctx);
-      for (const worker of chosen) signal(worker.pid, 'SIGSTOP');
       stopped = chosen;
+      for (const worker of chosen) signal(worker.pid, 'SIGSTOP');
+      await Promise.all(chosen.map((worker) => settleStopped(worker.pid, true)));
       const groups = chosen.map((worker) => worker.group).join(',');
       ctx.record(
         faultEvent('start', 'client-pause', `workers pid ${chosen.map((worker) => worker.pid).join(',')} (groups ${groups}) SIGSTOP for up to ${pauseMs} ms`),
@@ -70,6 +73,7 @@ export function clientPause(options: ClientPauseOptions): Nemesis {
       await heal(ctx);
       // Belt and braces: no worker of this run may stay stopped, whoever stopped it.
       for (const worker of ctx.workers) signal(worker.pid, 'SIGCONT');
+      await Promise.all(ctx.workers.map((worker) => settleStopped(worker.pid, false)));
     },
   };
 }

@@ -7,6 +7,7 @@
  */
 import { embeddedNode } from './embedded-node.js';
 import { faultEvent, type Nemesis, type NemesisContext } from './nemesis.js';
+import { settleStopped } from './process-state.js';
 import { integerIn } from './validate.js';
 
 export interface NodePauseOptions {
@@ -25,7 +26,9 @@ export function nodePause(options: NodePauseOptions): Nemesis {
   const heal = async (ctx: NemesisContext): Promise<void> => {
     clearTimeout(timer);
     timer = undefined;
-    embeddedNode('node-pause', ctx.testbed, node).resume();
+    const redisNode = embeddedNode('node-pause', ctx.testbed, node);
+    redisNode.resume();
+    if (redisNode.pid !== undefined) await settleStopped(redisNode.pid, false);
     if (active) ctx.record(faultEvent('stop', 'node-pause', `node ${node} SIGCONT`));
     active = false;
   };
@@ -35,8 +38,10 @@ export function nodePause(options: NodePauseOptions): Nemesis {
     setup: heal,
     async inject(ctx) {
       if (active) return;
-      embeddedNode('node-pause', ctx.testbed, node).pause();
+      const redisNode = embeddedNode('node-pause', ctx.testbed, node);
+      redisNode.pause();
       active = true;
+      if (redisNode.pid !== undefined) await settleStopped(redisNode.pid, true);
       ctx.record(faultEvent('start', 'node-pause', `node ${node} SIGSTOP for up to ${pauseMs} ms`));
       timer = setTimeout(() => {
         heal(ctx).catch((error: unknown) => process.emitWarning(`node-pause could not end its pause on time: ${String(error)}`));

@@ -1,0 +1,198 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultEvent } from '../../sim/history/types.js';
+import { clientPause, crash, nodePause, type Nemesis, type NemesisContext } from '../../sim/nemesis/index.js';
+import { killAndWait, track } from '../../sim/testbed/child-processes.js';
+import { probe, probePing } from '../../sim/testbed/probe.js';
+import { startEmbeddedTestbed, type Testbed } from '../../sim/testbed/testbed.js';
+
+// Crashes and pauses of real redis-server processes, and pauses of real child processes.
+let testbed: Testbed | undefined;
+const events: FaultEvent[] = [];
+let active: Nemesis | undefined;
+let workers: { pid: number; group: number }[] = [];
+
+function bed(): Testbed {
+  if (!testbed) throw new Error('testbed did not start');
+  return testbed;
+}
+
+function context(ttlMs = 1000): NemesisContext {
+  return { testbed: bed(), workers, random: () => 0.99, ttlMs, record: (event) => events.push(event) };
+}
+
+async function run(nemesis: Nemesis, ctx = context()): Promise<NemesisContext> {
+  active = nemesis;
+  await nemesis.setup(ctx);
+  await nemesis.inject(ctx);
+  return ctx;
+}
+
+function direct(node: number) {
+  return bed().directEndpoints()[node]!;
+}
+
+beforeAll(async () => {
+  testbed = await startEmbeddedTestbed({ nodes: 3, groups: 1 });
+});
+afterEach(async () => {
+  if (active) await active.teardown(context());
+  active = undefined;
+  events.length = 0;
+});
+afterAll(async () => {
+  await testbed?.stop();
+});
+
+describe('crash', () => {
+  it('immediate restart without persistence comes back empty', async () => {
+    await probe(direct(0), ['SET', 'held', 'yes'], 1_000);
+    const pidBefore = bed().redis!.node(0).pid;
+    const nemesis = crash({ node: 0, restart: 'immediate', persistence: 'none' });
+    await run(nemesis);
+    expect(bed().redis!.node(0).running).toBe(true);
+    expect(bed().redis!.node(0).pid).not.toBe(pidBefore);
+    expect(await probe(direct(0), ['GET', 'held'], 1_000)).toMatchObject({ ok: true, reply: '$-1' });
+    expect(events.map((event) => [event.name, event.type])).toEqual([
+      ['crash-immediate', 'start'],
+      ['crash-immediate', 'stop'],
+    ]);
+  });
+
+  it('immediate restart with aof-always keeps the data, and teardown switches AOF off again', async () => {
+    const nemesis = crash({ node: 1, restart: 'immediate', persistence: 'aof-always' });
+    active = nemesis;
+    await nemesis.setup(context());
+    expect(bed().redis!.node(1).persistence).toBe('aof-always');
+    await probe(direct(1), ['SET', 'held', 'durable'], 1_000);
+    await nemesis.inject(context());
+    expect(await probe(direct(1), ['GET', 'held'], 1_000)).toMatchObject({ ok: true, reply: 'durable' });
+    await nemesis.teardown(context());
+    active = undefined;
+    expect(bed().redis!.node(1).persistence).toBe('none');
+    expect(await probe(direct(1), ['CONFIG', 'GET', 'appendonly'], 1_000)).toMatchObject({ ok: true });
+    expect(await probe(direct(1), ['GET', 'held'], 1_000)).toMatchObject({ ok: true, reply: 'durable' });
+  });
+
+  it('delayed restart keeps the node down for more than the TTL, even if healed early', async () => {
+    const nemesis = crash({ node: 2, restart: 'delayed', delayMs: 400, persistence: 'none' });
+    await probe(direct(2), ['SET', 'held', 'yes'], 1_000);
+    const ctx = await run(nemesis, context(300));
+    const crashedAt = performance.now();
+    expect(bed().redis!.node(2).running).toBe(false);
+    expect((await probePing(direct(2), 300)).ok).toBe(false);
+    await nemesis.heal(ctx);
+    expect(performance.now() - crashedAt).toBeGreaterThanOrEqual(350);
+    expect(await probePing(direct(2), 1_000)).toMatchObject({ ok: true });
+    expect(await probe(direct(2), ['GET', 'held'], 1_000)).toMatchObject({ ok: true, reply: '$-1' });
+    expect(events.at(-1)?.detail).toMatch(/node 2 back after \d+ ms/);
+  });
+
+  it('refuses a delay that does not outlast the TTL, and testbeds without processes', async () => {
+    const tooShort = crash({ node: 0, restart: 'delayed', delayMs: 500, persistence: 'none' });
+    await expect(tooShort.setup(context(1000))).rejects.toThrow(/delayMs must be more than the lock TTL \(1000 ms\)/);
+    const external = { nodeCount: 3, groupCount: 1 } as unknown as Testbed;
+    await expect(crash({ node: 0, restart: 'immediate', persistence: 'none' }).setup({ ...context(), testbed: external })).rejects.toThrow(
+      /needs the embedded testbed/,
+    );
+    expect(() => crash({ node: 0, restart: 'later' as never, persistence: 'none' })).toThrow(/restart must be/);
+  });
+});
+
+describe('nodePause', () => {
+  it('stops answering while paused and answers after heal', async () => {
+    const nemesis = nodePause({ node: 0, pauseMs: 10_000 });
+    const ctx = await run(nemesis);
+    expect((await probePing(direct(0), 300)).ok).toBe(false);
+    expect((await probePing(bed().clientEndpoints(0)[0]!, 300)).ok).toBe(false);
+    await nemesis.heal(ctx);
+    expect(await probePing(direct(0), 1_000)).toMatchObject({ ok: true, reply: '+PONG' });
+    expect(events.map((event) => event.type)).toEqual(['start', 'stop']);
+  });
+
+  it('continues by itself after pauseMs', async () => {
+    await run(nodePause({ node: 1, pauseMs: 200 }));
+    expect((await probePing(direct(1), 100)).ok).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await probePing(direct(1), 1_000)).toMatchObject({ ok: true });
+    expect(events.map((event) => event.type)).toEqual(['start', 'stop']);
+  });
+});
+
+describe('clientPause', () => {
+  const children: ChildProcess[] = [];
+
+  function ticker(): ChildProcess {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => process.stdout.write("."), 10)'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    track(child);
+    children.push(child);
+    return child;
+  }
+
+  /** Resolves once the child has started ticking (node takes a while to boot). */
+  function started(child: ChildProcess): Promise<void> {
+    return new Promise((resolve) => child.stdout!.once('data', () => resolve()));
+  }
+
+  function state(pid: number): string {
+    // /proc/<pid>/stat: "pid (comm) S ...": T means stopped.
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.charAt(0);
+  }
+
+  async function ticksDuring(child: ChildProcess, ms: number): Promise<number> {
+    let ticks = 0;
+    const count = (chunk: Buffer) => (ticks += chunk.length);
+    child.stdout!.on('data', count);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    child.stdout!.off('data', count);
+    return ticks;
+  }
+
+  afterAll(async () => {
+    await Promise.all(children.map((child) => killAndWait(child)));
+  });
+
+  it('stops a real worker process and continues it at heal', async () => {
+    const a = ticker();
+    const b = ticker();
+    await Promise.all([started(a), started(b)]);
+    workers = [
+      { pid: a.pid!, group: 0 },
+      { pid: b.pid!, group: 1 },
+    ];
+    expect(await ticksDuring(b, 150)).toBeGreaterThan(3);
+    const nemesis = clientPause({ pauseMs: 10_000 }); // 'one': random 0.99 picks the last worker
+    const ctx = await run(nemesis);
+    expect(state(b.pid!)).toBe('T');
+    expect(state(a.pid!)).not.toBe('T');
+    await new Promise((resolve) => setTimeout(resolve, 50)); // output already in the pipe
+    expect(await ticksDuring(b, 200)).toBe(0);
+    await nemesis.heal(ctx);
+    expect(state(b.pid!)).not.toBe('T');
+    expect(await ticksDuring(b, 150)).toBeGreaterThan(3);
+    expect(events.map((event) => event.type)).toEqual(['start', 'stop']);
+    expect(events[0]!.detail).toContain(`pid ${b.pid}`);
+  });
+
+  it('continues by itself after pauseMs, and teardown continues every worker', async () => {
+    const nemesis = clientPause({ pauseMs: 150, workers: [0] });
+    await run(nemesis);
+    expect(state(workers[0]!.pid)).toBe('T');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(state(workers[0]!.pid)).not.toBe('T');
+    process.kill(workers[1]!.pid, 'SIGSTOP'); // stopped by someone else
+    await nemesis.teardown(context());
+    active = undefined;
+    expect(state(workers[1]!.pid)).not.toBe('T');
+  });
+
+  it('validates worker indexes', async () => {
+    expect(() => clientPause({ pauseMs: 0 })).toThrow(/pauseMs must be an integer from 1/);
+    await expect(clientPause({ pauseMs: 100, workers: [5] }).inject(context())).rejects.toThrow(
+      /workers\[0\] must be an integer from 0 to 1/,
+    );
+  });
+});
