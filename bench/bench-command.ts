@@ -17,7 +17,7 @@ export function benchCommand(): Command {
   return new Command('bench')
     .description('measure lock latency, throughput and hot-key contention, side by side with node-redlock')
     .argument('<scenario>', `one of ${SCENARIOS.join(', ')}`)
-    .option('--vs <library>', 'also run this library in the same run, interleaved, and print ratios (redlock)')
+    .option('--vs <libraries>', 'also run these, interleaved in the same run, and print ratios: redlock, raw, raw-pipelined (comma-separated)')
     .option('--quick', 'a short run (a few seconds): fewer iterations, shorter duration, 2 rounds')
     .option('--iterations <n>', `measured operations per library, at most (${range(LIMITS.iterations)}; latency default 5000)`)
     .option('--duration <seconds>', `measured time per library, at most (${range(LIMITS.durationS)}; throughput and contention default 10)`)

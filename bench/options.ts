@@ -28,13 +28,21 @@ export interface RetryOverrides {
 
 export type TimeUnit = 'auto' | 'us' | 'ms';
 
+/**
+ * What `--vs` can name: node-redlock v5, or the raw floor (a parallel SET NX PX and a
+ * compare-and-delete on every node, with no quorum logic and no retries), with ioredis's
+ * default client options or with auto-pipelining.
+ */
+export type OtherLibrary = 'redlock' | 'raw' | 'raw-pipelined';
+export const OTHER_LIBRARIES: readonly OtherLibrary[] = ['redlock', 'raw', 'raw-pipelined'];
+
 export interface BenchOptions {
   readonly scenario: ScenarioName;
   /** The workload measured: the scenario itself, or `--under` for `faults`. */
   readonly workload: WorkloadName;
   readonly fault: FaultSpec | undefined;
-  /** The library to compare against, in the same run. */
-  readonly vs: 'redlock' | undefined;
+  /** The libraries to compare against, in the same run (none without --vs). */
+  readonly vs: readonly OtherLibrary[];
   /** Measured operations per library, at most (cycles, or acquisitions). */
   readonly iterations: number;
   /** Measured time per library, at most, in ms. */
@@ -160,7 +168,10 @@ export function parseBenchOptions(scenarioArg: string, raw: RawBenchOptions): Be
   if (raw.retryCount !== undefined) retry.retryCount = integer('--retry-count', raw.retryCount, LIMITS.retryCount);
   if (raw.retryDelay !== undefined) retry.retryDelay = number('--retry-delay', raw.retryDelay, LIMITS.retryDelay);
   if (raw.retryJitter !== undefined) retry.retryJitter = number('--retry-jitter', raw.retryJitter, LIMITS.retryJitter);
-  const vs = raw.vs === undefined ? undefined : oneOf('--vs', raw.vs, ['redlock'] as const);
+  const vs = raw.vs === undefined ? [] : [...new Set(raw.vs.split(',').map((name) => oneOf('--vs', name.trim(), OTHER_LIBRARIES)))];
+  if (workload === 'contention' && vs.some((name) => name !== 'redlock')) {
+    throw new BenchOptionError('--vs', 'raw and raw-pipelined apply only to latency and throughput: the raw floor never retries, so it cannot wait for a hot key');
+  }
   const hgrmPath = raw.hgrm;
   if (hgrmPath !== undefined && hgrmPath.trim() === '') {
     throw new BenchOptionError('--hgrm', 'must be a file path, got an empty string');

@@ -24,10 +24,10 @@ export function formatReport(report: BenchReport, unit: TimeUnit): string {
       .filter(([name]) => name === primary || name.endsWith(`/${primary}`))
       .map(([name, summary]) => ({ label: `${library.library} ${name}`, summary })),
   );
-  const [ours, theirs] = report.libraries;
+  const [ours] = report.libraries;
   const figures =
-    ours && theirs && report.ratios.length > 0
-      ? formatRatioTable(ours.library, theirs.library, report.ratios)
+    ours && report.comparisons.length > 0
+      ? report.comparisons.map((comparison) => formatRatioTable(ours.library, comparison.theirs, comparison.ratios)).join('\n\n')
       : report.libraries.map((library) => formatFigureTable(library.library, library.figures)).join('\n\n');
   const heap = `heap used: ${mb(report.heap.beforeBytes)} before, ${mb(report.heap.afterBytes)} after${report.heap.gcExposed ? ' (after full GC)' : ' (run node --expose-gc for figures after a full GC)'}`;
   return [

@@ -50,8 +50,10 @@ export interface BenchReport {
   readonly machine: MachineInfo;
   readonly startedAt: string;
   readonly libraries: readonly LibraryReport[];
-  /** ours / theirs per figure; empty without --vs. */
+  /** ours / theirs per figure against the first --vs library; empty without --vs. */
   readonly ratios: readonly FigureRatio[];
+  /** ours / theirs per figure against each --vs library, in --vs order. */
+  readonly comparisons: readonly { readonly theirs: LibraryName; readonly ratios: readonly FigureRatio[] }[];
   readonly heap: HeapReport;
 }
 

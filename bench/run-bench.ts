@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createClients, closeClients } from './libraries/clients.js';
 import type { LibraryName, LockLibrary } from './libraries/lock-library.js';
 import { createNodeRedlockLibrary } from './libraries/node-redlock-library.js';
+import { createRawLibrary } from './libraries/raw-library.js';
 import { createRedquorumLibrary } from './libraries/redquorum-library.js';
 import { openBenchTestbed, type BenchTestbed, type FaultSwitch } from './bench-testbed.js';
 import { compareFigures, type Figure } from './figures.js';
@@ -53,7 +54,9 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
   const libraries: LockLibrary[] = [];
   try {
     libraries.push(createRedquorumLibrary(testbed.addresses, options.retry));
-    if (options.vs === 'redlock') libraries.push(await createNodeRedlockLibrary(testbed.addresses, options.retry));
+    for (const other of options.vs) {
+      libraries.push(other === 'redlock' ? await createNodeRedlockLibrary(testbed.addresses, options.retry) : createRawLibrary(testbed.addresses, other));
+    }
     await Promise.all(libraries.map((library) => library.ready(READY_TIMEOUT_MS)));
     const redisVersion = await readRedisVersion(testbed.addresses[0]);
     const runId = randomBytes(4).toString('hex');
@@ -104,7 +107,8 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
     }
 
     const reports = libraries.map((library) => libraryReport(library.name, options.workload, totals.get(library.name) ?? new Map()));
-    const [ours, theirs] = reports;
+    const [ours, ...others] = reports;
+    const comparisons = ours ? others.map((theirs) => ({ theirs: theirs.library, ratios: compareFigures(ours.figures, theirs.figures) })) : [];
     const report: BenchReport = {
       tool: 'redquorum bench',
       version: REPORT_VERSION,
@@ -128,7 +132,8 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
       machine: machineInfo(redisVersion),
       startedAt,
       libraries: reports,
-      ratios: ours && theirs ? compareFigures(ours.figures, theirs.figures) : [],
+      ratios: comparisons[0]?.ratios ?? [],
+      comparisons,
       heap: { ...heapBefore, afterBytes: heapUsedBytes().beforeBytes } satisfies HeapReport,
     };
     const hgrmPaths =

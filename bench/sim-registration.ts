@@ -11,9 +11,10 @@ export async function registerSim(program: Command): Promise<void> {
     program.addCommand(module.simCommand());
   } catch {
     program.addCommand(
-      new Command('sim').description('the fault-injection lab (not in this build)').action(() => {
-        throw new Error('the sim command is not part of this build yet');
-      }),
+      new Command('sim')
+        .description('the fault-injection lab (not in this build)')
+        .allowUnknownOption()
+        .action((_options: unknown, command: Command) => command.error('error: the sim command is not part of this build yet', { exitCode: 1 })),
     );
   }
 }

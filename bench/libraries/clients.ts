@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 /** Time to close a client politely before dropping the socket. */
 const QUIT_TIMEOUT_MS = 2000;
@@ -7,11 +7,11 @@ const QUIT_TIMEOUT_MS = 2000;
  * One ioredis client per address, with ioredis's default options: what a user who swaps
  * node-redlock for redquorum passes to either library.
  */
-export function createClients(addresses: readonly string[]): Redis[] {
+export function createClients(addresses: readonly string[], extra: RedisOptions = {}): Redis[] {
   return addresses.map((address) => {
     const colon = address.lastIndexOf(':');
     const host = address.slice(0, colon).replace(/^\[|\]$/g, '');
-    return new Redis({ host, port: Number(address.slice(colon + 1)) });
+    return new Redis({ host, port: Number(address.slice(colon + 1)), ...extra });
   });
 }
 

@@ -1,5 +1,5 @@
 /** The libraries a bench can drive. */
-export type LibraryName = 'redquorum' | 'node-redlock';
+export type LibraryName = 'redquorum' | 'node-redlock' | 'raw' | 'raw-pipelined';
 
 /** A held lock, as the bench needs it: only its release. */
 export interface BenchLock {

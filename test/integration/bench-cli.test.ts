@@ -78,6 +78,15 @@ describe('redquorum bench against real redis-server', () => {
     expect(json.ratios.find((ratio) => ratio.name === 'acquisitions/s')?.better).toBe('higher');
   });
 
+  it('latency --vs redlock,raw: one ratio table per other library', async () => {
+    const { report } = await runBench(parseBenchOptions('latency', { ...SOLO, iterations: '10', vs: 'redlock,raw', redis: redis() }));
+    expect(libraryNames(report)).toEqual(['redquorum', 'node-redlock', 'raw']);
+    expect(report.comparisons.map((comparison) => comparison.theirs)).toEqual(['node-redlock', 'raw']);
+    expect(report.ratios).toEqual(report.comparisons[0]?.ratios);
+    expect(report.libraries[2]?.histograms['cycle']?.count).toBe(10);
+    expect(formatReport(report, 'auto')).toMatch(/redquorum\/raw/);
+  });
+
   it('throughput without --vs: one library, no ratios', async () => {
     const { report } = await runBench(parseBenchOptions('throughput', { ...SOLO, concurrency: '4', iterations: '40', redis: redis() }));
     expect(libraryNames(report)).toEqual(['redquorum']);

@@ -5,10 +5,10 @@ import { parseBenchOptions, parseFault } from '../../../bench/options.js';
 describe('parseBenchOptions', () => {
   it('fills documented defaults per workload', () => {
     const latency = parseBenchOptions('latency', {});
-    expect(latency).toMatchObject({ scenario: 'latency', workload: 'latency', iterations: 5000, rounds: 4, ttlMs: 1000, progress: true, json: false, vs: undefined, fault: undefined });
+    expect(latency).toMatchObject({ scenario: 'latency', workload: 'latency', iterations: 5000, rounds: 4, ttlMs: 1000, progress: true, json: false, vs: [], fault: undefined });
     expect(latency.testbed).toEqual({ kind: 'embedded', nodeCount: 5 });
     const contention = parseBenchOptions('contention', { vs: 'redlock' });
-    expect(contention).toMatchObject({ workers: 8, holdMs: 1, thinkMs: 5, durationMs: 10_000, vs: 'redlock' });
+    expect(contention).toMatchObject({ workers: 8, holdMs: 1, thinkMs: 5, durationMs: 10_000, vs: ['redlock'] });
     expect(parseBenchOptions('throughput', {}).concurrency).toBe(64);
   });
 
@@ -43,7 +43,8 @@ describe('parseBenchOptions', () => {
     ['--retry-count', { retryCount: '-2' }, /--retry-count must be an integer from -1 to 1000000/],
     ['--retry-delay', { retryDelay: 'x' }, /--retry-delay must be a number from 0 to 60000/],
     ['--nodes', { nodes: '16' }, /--nodes must be an integer from 1 to 15, got "16"/],
-    ['--vs', { vs: 'redsync' }, /--vs must be one of redlock, got "redsync"/],
+    ['--vs', { vs: 'redsync' }, /--vs must be one of redlock, raw, raw-pipelined, got "redsync"/],
+    ['--vs', { vs: 'redlock,' }, /--vs must be one of redlock, raw, raw-pipelined, got ""/],
     ['--unit', { unit: 's' }, /--unit must be one of auto, us, ms/],
     ['--testbed', { testbed: 'docker' }, /--testbed must be one of embedded, compose/],
     ['--redis', { redis: '127.0.0.1' }, /--redis must be a comma-separated list of host:port \(port from 1 to 65535\), got "127.0.0.1"/],
@@ -60,6 +61,12 @@ describe('parseBenchOptions', () => {
     expect(caught).toBeInstanceOf(RangeError);
     expect((caught as BenchOptionError).option).toBe(option);
     expect((caught as Error).message).toMatch(message);
+  });
+
+  it('--vs takes a comma-separated list, without duplicates, and no raw floor under contention', () => {
+    expect(parseBenchOptions('latency', { vs: 'redlock, raw,raw-pipelined,raw' }).vs).toEqual(['redlock', 'raw', 'raw-pipelined']);
+    expect(() => parseBenchOptions('contention', { vs: 'redlock,raw' })).toThrow(/--vs raw and raw-pipelined apply only to latency and throughput/);
+    expect(() => parseBenchOptions('faults', { vs: 'raw', fault: 'down:1', under: 'contention' })).toThrow(/--vs raw/);
   });
 
   it('rejects an unknown scenario', () => {

@@ -25,6 +25,7 @@ function library(name: LibraryReport['library'], waitP99Us: number, fairnessX: n
 function report(): BenchReport {
   const ours = library('redquorum', 500, 1.5);
   const theirs = library('node-redlock', 5000, Number.POSITIVE_INFINITY);
+  const ratios = compareFigures(ours.figures, theirs.figures);
   return {
     tool: 'redquorum bench',
     version: REPORT_VERSION,
@@ -37,7 +38,8 @@ function report(): BenchReport {
     machine: { nproc: 2, cpuModel: 'test CPU', node: 'v20.0.0', redisVersion: '7.0.15' },
     startedAt: '2026-01-01T00:00:00.000Z',
     libraries: [ours, theirs],
-    ratios: compareFigures(ours.figures, theirs.figures),
+    ratios,
+    comparisons: [{ theirs: 'node-redlock', ratios }],
     heap: { beforeBytes: 10 * 1024 * 1024, afterBytes: 12 * 1024 * 1024, gcExposed: true },
   };
 }
@@ -46,7 +48,7 @@ describe('the JSON report', () => {
   it('has the documented shape, with non-finite figures as null', () => {
     const parsed = JSON.parse(reportToJson(report())) as Record<string, unknown>;
     expect(Object.keys(parsed).sort()).toEqual(
-      ['tool', 'version', 'scenario', 'workload', 'fault', 'testbed', 'nodeCount', 'settings', 'machine', 'startedAt', 'libraries', 'ratios', 'heap'].sort(),
+      ['tool', 'version', 'scenario', 'workload', 'fault', 'testbed', 'nodeCount', 'settings', 'machine', 'startedAt', 'libraries', 'ratios', 'comparisons', 'heap'].sort(),
     );
     expect(parsed).toMatchObject({ tool: 'redquorum bench', version: 1, fault: null, machine: { nproc: 2, redisVersion: '7.0.15' } });
     const libraries = parsed['libraries'] as { library: string; figures: { name: string; value: number | null }[]; histograms: Record<string, LatencySummary> }[];
@@ -70,11 +72,12 @@ describe('the text report', () => {
     expect(text).toMatch(/wait time by percentile \(log scale/);
     expect(text).toMatch(/^wait p99\s+500 µs\s+5\.00 ms\s+0\.10x\s+ratio < 1\s+redquorum$/m);
     expect(text).toMatch(/^fairness max\/min\s+1\.50x\s+∞\s+n\/a/m);
+    expect(text.match(/^figure\s+redquorum\s+node-redlock\s+redquorum\/node-redlock/gm)).toHaveLength(1);
     expect(text).toMatch(/heap used: 10\.0 MB before, 12\.0 MB after \(after full GC\)/);
   });
 
   it('prints one figure table per library without --vs', () => {
-    const single = { ...report(), libraries: [library('redquorum', 500, 1)], ratios: [] };
+    const single = { ...report(), libraries: [library('redquorum', 500, 1)], ratios: [], comparisons: [] };
     const text = formatReport(single, 'auto');
     expect(text).toMatch(/^figure\s+redquorum\s+better when$/m);
     expect(text).not.toMatch(/node-redlock/);
