@@ -9,6 +9,7 @@ import { failureReason } from './failure-reason.js';
 import { fanOut, type FanOut, type Judge } from './fan-out.js';
 import { Lock } from './lock.js';
 import { randomLockValue } from './lock-value.js';
+import { ReleaseNotifier } from './release-notifier.js';
 import { Node, type Reply } from './node.js';
 import { retryDelayMs } from './retry-delay.js';
 import { ACQUIRE, EXTEND, FENCE, RELEASE, fenceKey } from './scripts.js';
@@ -17,6 +18,9 @@ import type { Client, ExecutionResult, NodeOutcome, Operation, RedlockAbortSigna
 import { runUsing } from './using.js';
 import { checkClients, checkDuration, checkResources } from './validate.js';
 import { validityMs } from './validity.js';
+
+/** The widest spread of the attempts of waiters woken by one release. */
+const NOTIFIED_SPREAD_MS_MAX = 3;
 
 /** node-redlock v5's words when an operation runs out of attempts. */
 const NO_QUORUM_MESSAGE = 'The operation was unable to achieve a quorum during its retry window.';
@@ -47,6 +51,7 @@ export class Redlock extends EventEmitter {
   private readonly random: () => number;
   // Each lock's TTL, to size the per-node timeout of its release.
   private readonly durations = new WeakMap<Lock, number>();
+  private notifier: ReleaseNotifier | undefined;
 
   constructor(clients: Iterable<Client>, settings: Partial<Settings> = {}, internals: RedlockInternals = {}) {
     super();
@@ -61,8 +66,9 @@ export class Redlock extends EventEmitter {
     this.random = internals.random ?? Math.random;
   }
 
-  /** Runs `quit()` on every client. */
+  /** Runs `quit()` on every client, and closes the release subscribers if any. */
   async quit(): Promise<void> {
+    await this.notifier?.quit();
     await Promise.all([...this.clients].map((client) => client.quit()));
   }
 
@@ -125,7 +131,7 @@ export class Redlock extends EventEmitter {
           lastAttempt: outcomes,
         });
       }
-      await abortableSleep(retryDelayMs(s.retryDelay, s.retryJitter, this.random), signal);
+      await this.waitToRetry(keys, s, startMs, signal);
     }
   }
 
@@ -143,7 +149,7 @@ export class Redlock extends EventEmitter {
     const maxAttempts = s.retryCount === -1 ? Number.POSITIVE_INFINITY : s.retryCount + 1;
     for (let attempt = 1; ; attempt += 1) {
       const startMs = this.clock();
-      const votes = await this.fanOut((node, done) => node.run(RELEASE, lock.resources, [lock.value], done), judgeAnyReply, timeoutMs);
+      const votes = await this.fanOut((node, done) => node.run(RELEASE, lock.resources, [lock.value, '1'], done), judgeAnyReply, timeoutMs);
       attempts.push(votes.stats);
       this.report('release', lock.resources, attempt, votes, this.clock() - startMs);
       if (votes.decision === 'for') return { attempts: attempts.list };
@@ -275,9 +281,27 @@ export class Redlock extends EventEmitter {
 
   /** Releases on every node, including those that refused or timed out, and waits for all. */
   private async releaseEverywhere(keys: readonly string[], value: string, timeoutMs: number): Promise<void> {
-    const votes = await this.fanOut((node, done) => node.run(RELEASE, keys, [value], done), judgeAnyReply, timeoutMs);
+    const votes = await this.fanOut((node, done) => node.run(RELEASE, keys, [value, '0'], done), judgeAnyReply, timeoutMs);
     const outcomes = await votes.all;
     for (const outcome of outcomes) if (outcome.error) this.emitError(outcome.error);
+  }
+
+  /**
+   * The pause between two acquire attempts: the jittered retry delay, cut short by a
+   * release of one of the resources when release notifications are on. Woken waiters
+   * spread their next attempt over a few ms so that one of them wins the whole quorum
+   * instead of all splitting it.
+   */
+  private async waitToRetry(keys: readonly string[], s: Settings, attemptStartMs: number, signal: AbortSignal | undefined): Promise<void> {
+    const delayMs = retryDelayMs(s.retryDelay, s.retryJitter, this.random);
+    if (!s.releaseNotifications) {
+      await abortableSleep(delayMs, signal);
+      return;
+    }
+    this.notifier ??= new ReleaseNotifier([...this.clients], { onError: (error) => this.emitError(error) });
+    const outcome = await this.notifier.waitForRelease(keys, delayMs, signal, attemptStartMs);
+    if (outcome === 'aborted') signal?.throwIfAborted();
+    if (outcome === 'notified') await abortableSleep(this.random() * Math.min(s.retryJitter, NOTIFIED_SPREAD_MS_MAX), signal);
   }
 
   private untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

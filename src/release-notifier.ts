@@ -21,6 +21,12 @@ export interface ReleaseNotifierOptions {
   readonly channelsMax?: number;
   /** Monotonic ms, for `sinceMs`. @default monotonicMs */
   readonly clock?: MonotonicClock;
+  /**
+   * Receives the subscriber connections' errors. They only cost notifications (a wait
+   * then ends at its bound), but they are reported, not dropped.
+   * @default undefined: errors are dropped
+   */
+  readonly onError?: (error: Error) => void;
 }
 
 const DEFAULT_LINGER_MS = 5000;
@@ -58,6 +64,7 @@ export class ReleaseNotifier {
   private readonly lingerMs: number;
   private readonly channelsMax: number;
   private readonly clock: MonotonicClock;
+  private readonly onError: ((error: Error) => void) | undefined;
   private readonly channels = new Map<string, ChannelState>();
   private subscribers: Client[] | undefined;
   private closed = false;
@@ -69,6 +76,7 @@ export class ReleaseNotifier {
     this.lingerMs = checkRange(options.lingerMs ?? DEFAULT_LINGER_MS, 'lingerMs', 0, LINGER_MS_MAX);
     this.channelsMax = checkRange(options.channelsMax ?? DEFAULT_CHANNELS_MAX, 'channelsMax', 1, CHANNELS_MAX_MAX, true);
     this.clock = options.clock ?? monotonicMs;
+    this.onError = options.onError;
   }
 
   /**
@@ -184,7 +192,7 @@ export class ReleaseNotifier {
       // lock clients disable it), and autoResubscribe restores channels after a reconnect.
       const subscriber = client.isCluster ? client.duplicate() : (client as Redis).duplicate({ enableOfflineQueue: true, autoResubscribe: true });
       // Errors of a subscriber only cost notifications; an unhandled 'error' event would crash.
-      subscriber.on('error', () => undefined);
+      subscriber.on('error', (error: Error) => this.onError?.(error));
       subscriber.on('message', (channel: string) => this.onRelease(channel));
       return subscriber;
     });

@@ -66,9 +66,11 @@ return 1
 };
 
 /**
- * KEYS: lock keys. ARGV: value. Compare-and-delete: deletes only keys holding this
- * value, so a holder whose lock expired cannot delete its successor's. Publishes each
- * deletion for waiters. Returns the number of keys deleted.
+ * KEYS: lock keys. ARGV: value, publish ('1' or '0'). Compare-and-delete: deletes only
+ * keys holding this value, so a holder whose lock expired cannot delete its
+ * successor's. A release publishes each deletion for waiters; the clean-up of a failed
+ * attempt does not, or losers of a contended key would wake each other in a loop
+ * while the winner holds it. Returns the number of keys deleted.
  */
 export const RELEASE: Script = {
   name: 'redquorumRelease',
@@ -77,7 +79,7 @@ local count = 0
 for i = 1, #KEYS do
   if redis.call('GET', KEYS[i]) == ARGV[1] then
     redis.call('DEL', KEYS[i])
-    redis.call('PUBLISH', 'redquorum:released:' .. KEYS[i], '1')
+    if ARGV[2] == '1' then redis.call('PUBLISH', 'redquorum:released:' .. KEYS[i], '1') end
     count = count + 1
   end
 end

@@ -32,6 +32,14 @@ export interface Settings {
    * @default undefined: a tenth of the lock's duration, at least 50 ms and at most 5,000 ms
    */
   readonly nodeTimeoutMs: number | undefined;
+  /**
+   * Wake a waiting `acquire` as soon as the lock is released, instead of sleeping out
+   * the whole retry delay. Releases publish on the nodes; the first wait opens one
+   * subscriber connection per node (closed by `quit()`). A lost notification costs at
+   * most the retry delay.
+   * @default false
+   */
+  readonly releaseNotifications: boolean;
 }
 
 /** Per-call settings: any of the Settings, plus a signal that cancels the call. */
@@ -48,6 +56,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   automaticExtensionThreshold: 500,
   fencing: false,
   nodeTimeoutMs: undefined,
+  releaseNotifications: false,
 });
 
 /** Bounds of the derived per-node timeout. */
@@ -86,6 +95,12 @@ export function mergeSettings(base: Settings, overrides: CallSettings | undefine
   if (o['fencing'] !== undefined) {
     if (typeof o['fencing'] !== 'boolean') throw new TypeError(`${argument}.fencing must be a boolean, got ${typeof o['fencing']}`);
     merged.fencing = o['fencing'];
+  }
+  if (o['releaseNotifications'] !== undefined) {
+    if (typeof o['releaseNotifications'] !== 'boolean') {
+      throw new TypeError(`${argument}.releaseNotifications must be a boolean, got ${typeof o['releaseNotifications']}`);
+    }
+    merged.releaseNotifications = o['releaseNotifications'];
   }
   if (o['nodeTimeoutMs'] !== undefined) {
     const timeout = checkNumber(o['nodeTimeoutMs'], `${argument}.nodeTimeoutMs`, 1, TIMER_MAX_MS, `an integer from 1 to ${TIMER_MAX_MS} ms`, false);

@@ -16,13 +16,14 @@ describe('Lua scripts', () => {
         "acquire": "9f2628b11e7cd0abdf8f3f561293cde58c8c92fd",
         "extend": "6a675cd8e12e2285083b1e41ad7c1e77638f584f",
         "fence": "597763b45476041d167a1fcec3d399a3a5819650",
-        "release": "5e035025a177a84113801b4385b6a3972b97a8bb",
+        "release": "e8e62bf5d27f64fa864f2a9faa78690ba8b91703",
       }
     `);
   });
 
   it('release publishes on the channel waiters subscribe to', () => {
     expect(RELEASE.lua).toContain(`'${releaseChannel('')}' .. KEYS[i]`);
+    expect(RELEASE.lua).toContain("if ARGV[2] == '1' then");
   });
 });
 
