@@ -31,6 +31,7 @@ export function benchCommand(): Command {
     .option('--retry-count <n>', `both libraries' retryCount (${range(LIMITS.retryCount)}; default: each library's own)`)
     .option('--retry-delay <ms>', `both libraries' retryDelay (${range(LIMITS.retryDelay)}; default: each library's own)`)
     .option('--retry-jitter <ms>', `both libraries' retryJitter (${range(LIMITS.retryJitter)}; default: each library's own)`)
+    .option('--notify <on|off>', "redquorum's releaseNotifications setting: waiters wake when the lock is released (default: the library's own)")
     .option('--fault <spec>', 'faults: latency:<ms>:<k> (added latency on k nodes) or down:<k> (k nodes unreachable)')
     .option('--under <workload>', 'faults: the workload run under the fault (latency, throughput, contention; default latency)')
     .option('--nodes <n>', `embedded testbed: redis-server count (${range(LIMITS.nodes)}; default 5)`)

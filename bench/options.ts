@@ -62,6 +62,8 @@ export interface BenchOptions {
   /** Lock time to live, in ms. */
   readonly ttlMs: number;
   readonly retry: RetryOverrides;
+  /** redquorum's releaseNotifications setting; undefined keeps the library's default. */
+  readonly notify: boolean | undefined;
   readonly testbed: TestbedSpec;
   readonly json: boolean;
   readonly hgrmPath: string | undefined;
@@ -85,6 +87,7 @@ export interface RawBenchOptions {
   retryCount?: string;
   retryDelay?: string;
   retryJitter?: string;
+  notify?: string;
   nodes?: string;
   testbed?: string;
   redis?: string;
@@ -191,6 +194,7 @@ export function parseBenchOptions(scenarioArg: string, raw: RawBenchOptions): Be
     thinkMs: number('--think-ms', raw.thinkMs ?? '5', LIMITS.thinkMs),
     ttlMs: integer('--ttl-ms', raw.ttlMs ?? '1000', LIMITS.ttlMs),
     retry,
+    notify: raw.notify === undefined ? undefined : oneOf('--notify', raw.notify, ['on', 'off'] as const) === 'on',
     testbed,
     json: raw.json === true,
     hgrmPath,

@@ -46,6 +46,7 @@ function describeSettings(report: BenchReport): string {
   if (report.workload === 'contention') parts.push(`${s.workers} workers, hold ${s.holdMs} ms, think ${s.thinkMs} ms`);
   const retry = Object.entries(s.retry).map(([key, value]) => `${key} ${String(value)}`);
   parts.push(retry.length > 0 ? retry.join(', ') : 'each library\'s default retry settings');
+  if (s.notify !== null) parts.push(`redquorum releaseNotifications ${String(s.notify)}`);
   return parts.join('; ');
 }
 

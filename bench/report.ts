@@ -46,6 +46,8 @@ export interface BenchReport {
     readonly thinkMs: number;
     readonly ttlMs: number;
     readonly retry: RetryOverrides;
+    /** redquorum's releaseNotifications, when --notify set it. */
+    readonly notify: boolean | null;
   };
   readonly machine: MachineInfo;
   readonly startedAt: string;

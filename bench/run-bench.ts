@@ -53,7 +53,7 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
   const testbed = await openBenchTestbed(options.testbed, options.scenario === 'faults');
   const libraries: LockLibrary[] = [];
   try {
-    libraries.push(createRedquorumLibrary(testbed.addresses, options.retry));
+    libraries.push(createRedquorumLibrary(testbed.addresses, options.retry, options.notify));
     for (const other of options.vs) {
       libraries.push(other === 'redlock' ? await createNodeRedlockLibrary(testbed.addresses, options.retry) : createRawLibrary(testbed.addresses, other));
     }
@@ -128,6 +128,7 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
         thinkMs: options.thinkMs,
         ttlMs: options.ttlMs,
         retry: options.retry,
+        notify: options.notify ?? null,
       },
       machine: machineInfo(redisVersion),
       startedAt,
@@ -173,6 +174,7 @@ function libraryReport(library: LibraryName, workload: WorkloadName, byPhase: Ma
     merged.operations += sample.operations;
     merged.elapsedMs += sample.elapsedMs;
     merged.errors += sample.errors;
+    merged.retried += sample.retried;
     sample.perWorker.forEach((count, index) => {
       merged.perWorker[index] = (merged.perWorker[index] ?? 0) + count;
     });

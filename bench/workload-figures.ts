@@ -25,16 +25,19 @@ export function workloadFigures(workload: WorkloadName, sample: WorkloadSample):
     ];
   };
   const errors: Figure = { name: workload === 'contention' ? 'acquire calls that gave up' : 'errors', value: sample.errors, unit: 'count', better: 'lower' };
+  // On distinct keys a retry means an attempt failed without contention: a node timed out.
+  const retried: Figure = { name: 'acquires that retried', value: sample.retried, unit: 'count', better: 'lower' };
   switch (workload) {
     case 'latency':
       return [
         ...percentiles('cycle'),
         ...percentiles('acquire'),
         { name: 'cycles/s', value: perSecond, unit: '/s', better: 'higher' },
+        retried,
         errors,
       ];
     case 'throughput':
-      return [{ name: 'acquire+release/s', value: perSecond, unit: '/s', better: 'higher' }, ...percentiles('cycle'), errors];
+      return [{ name: 'acquire+release/s', value: perSecond, unit: '/s', better: 'higher' }, ...percentiles('cycle'), retried, errors];
     case 'contention':
       return [
         { name: 'acquisitions/s', value: perSecond, unit: '/s', better: 'higher' },

@@ -4,6 +4,13 @@ export type LibraryName = 'redquorum' | 'node-redlock' | 'raw' | 'raw-pipelined'
 /** A held lock, as the bench needs it: only its release. */
 export interface BenchLock {
   release(): Promise<unknown>;
+  /** node-redlock v5's per-attempt statistics; more than one means the acquire retried. */
+  readonly attempts?: readonly unknown[];
+}
+
+/** Attempts an acquire took (1 when it got the lock at once); 1 when the library does not say. */
+export function attemptCount(lock: BenchLock): number {
+  return Math.max(1, lock.attempts?.length ?? 1);
 }
 
 /**

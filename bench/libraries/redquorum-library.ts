@@ -4,9 +4,9 @@ import type { LockLibrary } from './lock-library.js';
 import type { RetryOverrides } from '../options.js';
 
 /** The library under test, given clients built exactly as node-redlock's are. */
-export function createRedquorumLibrary(addresses: readonly string[], retry: RetryOverrides): LockLibrary {
+export function createRedquorumLibrary(addresses: readonly string[], retry: RetryOverrides, notify: boolean | undefined): LockLibrary {
   const clients = createClients(addresses);
-  const redlock = new Redlock(clients, { ...retry });
+  const redlock = new Redlock(clients, { ...retry, ...(notify === undefined ? {} : { releaseNotifications: notify }) });
   // The library reports failed votes as "error" events, as node-redlock does.
   redlock.on('error', () => undefined);
   return {

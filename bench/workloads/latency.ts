@@ -1,4 +1,5 @@
 import { recordUs } from '../histogram.js';
+import { attemptCount } from '../libraries/lock-library.js';
 import { createSample, type WorkloadSample } from './workload-sample.js';
 import { nowUs, type WorkloadRun } from './workload.js';
 
@@ -18,6 +19,7 @@ export async function runLatency(run: WorkloadRun): Promise<WorkloadSample> {
     try {
       const lock = await run.library.acquire(resources, run.options.ttlMs);
       const t1 = nowUs();
+      if (attemptCount(lock) > 1) sample.retried += 1;
       await lock.release();
       const t2 = nowUs();
       recordUs(acquire, t1 - t0);

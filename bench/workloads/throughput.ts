@@ -1,4 +1,5 @@
 import { recordUs } from '../histogram.js';
+import { attemptCount } from '../libraries/lock-library.js';
 import { createSample, type WorkloadSample } from './workload-sample.js';
 import { nowUs, type WorkloadRun } from './workload.js';
 
@@ -19,6 +20,7 @@ export async function runThroughput(run: WorkloadRun): Promise<WorkloadSample> {
       const t0 = nowUs();
       try {
         const lock = await run.library.acquire(resources, run.options.ttlMs);
+        if (attemptCount(lock) > 1) sample.retried += 1;
         await lock.release();
         recordUs(cycle, nowUs() - t0);
         sample.operations += 1;

@@ -11,6 +11,8 @@ export interface WorkloadSample {
   elapsedMs: number;
   /** Operations that threw (an acquire that gave up, a failed release). */
   errors: number;
+  /** Successful acquires that needed more than one attempt. */
+  retried: number;
   /** Operations completed per worker (contention), for fairness. */
   readonly perWorker: number[];
 }
@@ -18,7 +20,7 @@ export interface WorkloadSample {
 export function createSample(histogramNames: readonly string[], workerCount = 0): WorkloadSample {
   const histograms: Record<string, Histogram> = {};
   for (const name of histogramNames) histograms[name] = createHistogramUs();
-  return { histograms, operations: 0, elapsedMs: 0, errors: 0, perWorker: new Array<number>(workerCount).fill(0) };
+  return { histograms, operations: 0, elapsedMs: 0, errors: 0, retried: 0, perWorker: new Array<number>(workerCount).fill(0) };
 }
 
 /** Adds a round's sample into the running total. */
@@ -31,6 +33,7 @@ export function mergeSample(total: WorkloadSample, round: WorkloadSample): void 
   total.operations += round.operations;
   total.elapsedMs += round.elapsedMs;
   total.errors += round.errors;
+  total.retried += round.retried;
   round.perWorker.forEach((count, index) => {
     total.perWorker[index] = (total.perWorker[index] ?? 0) + count;
   });

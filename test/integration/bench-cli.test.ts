@@ -63,7 +63,7 @@ describe('redquorum bench against real redis-server', () => {
   });
 
   it('contention --vs redlock: waits, acquisitions per worker and fairness for both', async () => {
-    const { report } = await runBench(parseBenchOptions('contention', { ...TINY, iterations: '40', workers: '3', retryDelay: '5', retryJitter: '2', redis: redis() }));
+    const { report } = await runBench(parseBenchOptions('contention', { ...TINY, iterations: '40', workers: '3', retryDelay: '5', retryJitter: '2', notify: 'on', redis: redis() }));
     expect(libraryNames(report)).toEqual(['redquorum', 'node-redlock']);
     for (const library of report.libraries) {
       expect(library.perWorker).toHaveLength(3);
@@ -74,6 +74,7 @@ describe('redquorum bench against real redis-server', () => {
       expect(names).toEqual(['acquisitions/s', 'wait p50', 'wait p99', 'wait p99.9', 'fairness max/min', 'acquire calls that gave up']);
     }
     expect(report.settings.retry).toEqual({ retryDelay: 5, retryJitter: 2 });
+    expect(report.settings.notify).toBe(true);
     const json = JSON.parse(reportToJson(report)) as BenchReport;
     expect(json.ratios.find((ratio) => ratio.name === 'acquisitions/s')?.better).toBe('higher');
   });

@@ -26,6 +26,9 @@ describe('parseBenchOptions', () => {
     expect(options).toMatchObject({ durationMs: 2500, warmupMs: 0, concurrency: 16, hgrmPath: 'out.hgrm', json: true, progress: false, unit: 'ms' });
     expect(options.retry).toEqual({ retryCount: -1, retryDelay: 10, retryJitter: 5 });
     expect(parseBenchOptions('latency', {}).retry).toEqual({});
+    expect(parseBenchOptions('latency', {}).notify).toBeUndefined();
+    expect(parseBenchOptions('latency', { notify: 'on' }).notify).toBe(true);
+    expect(parseBenchOptions('latency', { notify: 'off' }).notify).toBe(false);
   });
 
   it.each([
@@ -45,6 +48,7 @@ describe('parseBenchOptions', () => {
     ['--nodes', { nodes: '16' }, /--nodes must be an integer from 1 to 15, got "16"/],
     ['--vs', { vs: 'redsync' }, /--vs must be one of redlock, raw, raw-pipelined, got "redsync"/],
     ['--vs', { vs: 'redlock,' }, /--vs must be one of redlock, raw, raw-pipelined, got ""/],
+    ['--notify', { notify: 'yes' }, /--notify must be one of on, off, got "yes"/],
     ['--unit', { unit: 's' }, /--unit must be one of auto, us, ms/],
     ['--testbed', { testbed: 'docker' }, /--testbed must be one of embedded, compose/],
     ['--redis', { redis: '127.0.0.1' }, /--redis must be a comma-separated list of host:port \(port from 1 to 65535\), got "127.0.0.1"/],

@@ -34,7 +34,7 @@ function report(): BenchReport {
     fault: null,
     testbed: 'embedded, 5 redis-server',
     nodeCount: 5,
-    settings: { iterations: 100, durationMs: 1000, warmupMs: 0, rounds: 2, concurrency: 64, workers: 2, holdMs: 1, thinkMs: 5, ttlMs: 1000, retry: {} },
+    settings: { iterations: 100, durationMs: 1000, warmupMs: 0, rounds: 2, concurrency: 64, workers: 2, holdMs: 1, thinkMs: 5, ttlMs: 1000, retry: {}, notify: true },
     machine: { nproc: 2, cpuModel: 'test CPU', node: 'v20.0.0', redisVersion: '7.0.15' },
     startedAt: '2026-01-01T00:00:00.000Z',
     libraries: [ours, theirs],
@@ -66,7 +66,7 @@ describe('the text report', () => {
     const text = formatReport(report(), 'auto');
     expect(text).toMatch(/^redquorum bench contention\n/);
     expect(text).toMatch(/testbed: embedded, 5 redis-server; 2 interleaved round\(s\); 2 CPU test CPU; node v20\.0\.0; redis 7\.0\.15/);
-    expect(text).toMatch(/settings: .*2 workers, hold 1 ms, think 5 ms; each library's default retry settings/);
+    expect(text).toMatch(/settings: .*2 workers, hold 1 ms, think 5 ms; each library's default retry settings; redquorum releaseNotifications true/);
     expect(text).toMatch(/Percentiles \(HdrHistogram\)\n\s+count\s+p50 µs/);
     expect(text).toMatch(/^redquorum wait\s+10\s+300/m);
     expect(text).toMatch(/wait time by percentile \(log scale/);
