@@ -1,0 +1,37 @@
+import { formatCount, formatMs, formatPercent } from './format.js';
+import type { VerdictRow } from './verdict-row.js';
+
+/** One column of the verdict table; the text table and the HTML report share these. */
+export interface VerdictColumn {
+  readonly header: string;
+  readonly align: 'left' | 'right';
+  /** Free text that wraps in the text table. */
+  readonly wrap: boolean;
+  readonly cell: (row: VerdictRow) => string;
+  /** Whether the cell deserves alarm colour: a safety count above zero, an unknown, a FAIL. */
+  readonly alarm?: (row: VerdictRow) => boolean;
+}
+
+const isBad = (value: number | 'unknown' | null): boolean => value === 'unknown' || (typeof value === 'number' && value > 0);
+
+/** The columns FAULTS.md "What a run reports" lists, in order. */
+export const VERDICT_COLUMNS: readonly VerdictColumn[] = [
+  { header: 'scenario', align: 'left', wrap: false, cell: (r) => r.scenario },
+  { header: 'faults', align: 'left', wrap: true, cell: (r) => r.faults },
+  { header: 'acquisitions', align: 'right', wrap: false, cell: (r) => String(r.acquisitions) },
+  { header: 'lock violations', align: 'right', wrap: false, cell: (r) => formatCount(r.lockViolations), alarm: (r) => isBad(r.lockViolations) },
+  {
+    header: 'out-of-order accepted',
+    align: 'right',
+    wrap: false,
+    cell: (r) => formatCount(r.outOfOrderAccepted),
+    alarm: (r) => isBad(r.outOfOrderAccepted),
+  },
+  { header: 'stale rejected', align: 'right', wrap: false, cell: (r) => formatCount(r.staleWritesRejected) },
+  { header: 'avail %', align: 'right', wrap: false, cell: (r) => formatPercent(r.availability) },
+  { header: 'p50 ms', align: 'right', wrap: false, cell: (r) => formatMs(r.acquireLatencyP50Ms) },
+  { header: 'p99 ms', align: 'right', wrap: false, cell: (r) => formatMs(r.acquireLatencyP99Ms) },
+  { header: 'expected', align: 'left', wrap: true, cell: (r) => r.expected },
+  { header: 'observed', align: 'left', wrap: true, cell: (r) => r.observed },
+  { header: 'verdict', align: 'left', wrap: false, cell: (r) => (r.pass ? 'PASS' : 'FAIL'), alarm: (r) => !r.pass },
+];
