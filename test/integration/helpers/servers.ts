@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { RedisServers } from '../../../sim/testbed/redis-servers.js';
 
@@ -11,7 +11,7 @@ const RECONNECT_TRIES_MAX = 300;
 const READY_TIMEOUT_MS = 10_000;
 
 /** Options every lock client in these tests uses (enableOfflineQueue is left at its default). */
-export function lockClientOptions(port: number): ConstructorParameters<typeof Redis>[0] {
+export function lockClientOptions(port: number): RedisOptions {
   return {
     host: '127.0.0.1',
     port,
@@ -145,9 +145,10 @@ export function withServers(count: number): ServerFixture {
   return fixture;
 }
 
-/** Registers an afterEach that restarts crashed nodes and empties every node. */
+/** Registers an afterEach that resumes paused nodes, restarts crashed ones and empties every node. */
 export function resetAfterEach(fixture: ServerFixture): void {
   afterEach(async () => {
+    for (const node of fixture.servers.nodes) node.resume();
     await fixture.restartCrashed();
     await fixture.flushAll();
   });
