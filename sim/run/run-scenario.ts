@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monotonicMs } from '../../src/clock.js';
 import type { CheckResult } from '../checker/index.js';
@@ -12,7 +12,7 @@ import { planNemeses, playTimeline, type AppliedWindow, type PlannedNemesis } fr
 import { judge, type Judgement, type Observed } from './judge.js';
 import { snapshotKeys } from './key-snapshot.js';
 import { observe } from './observe.js';
-import { planWorkers, poolResources, type RunSettings } from './worker-plan.js';
+import { planWorkers, poolResources, poolSizeOf, splitWorkers, type RunSettings } from './worker-plan.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** Everything one scenario run produced. */
@@ -50,11 +50,17 @@ const PROGRESS_TICK_MS = 250;
 export async function runScenario(testbed: Testbed, scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
   const { settings } = options;
   const random = new Random(settings.seed).fork(scenario.id);
-  const params: ScenarioParams = { ttlMs: settings.ttlMs, runMs: settings.runMs, nodes: testbed.nodeCount };
+  const params: ScenarioParams = {
+    ttlMs: settings.ttlMs,
+    runMs: settings.runMs,
+    nodes: testbed.nodeCount,
+    workersPerGroup: splitWorkers(settings.workers, scenario.groups),
+  };
   const expected = scenario.expected(params);
   const problems: string[] = [];
   const faultEvents: FaultEvent[] = [];
   const historyDir = join(options.outDir, 'workers');
+  rmSync(historyDir, { recursive: true, force: true });
   mkdirSync(historyDir, { recursive: true });
 
   if (scenario.groups.length > testbed.groupCount) {
@@ -64,7 +70,7 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
   await testbed.flushAll();
 
   const configs = planWorkers(scenario, settings, testbed, historyDir, random.fork('workers'));
-  const planned = planNemeses(scenario.nemeses(params), settings.runMs, random.fork('nemeses'));
+  const planned = planNemeses(scenario.nemeses(params, random.fork('faults')), settings.runMs, random.fork('nemeses'));
   if (planned.some((plan) => !plan.wholeRun && plan.windows.length === 0)) {
     problems.push(`the run of ${settings.runMs} ms is too short for ${scenario.id}'s fault schedule`);
   }
@@ -159,8 +165,8 @@ function gatherHistory(paths: readonly string[], faults: readonly FaultEvent[], 
 
 async function finalCounters(testbed: Testbed, scenario: Scenario, settings: RunSettings, problems: string[]): Promise<{ fenced: number; unfenced: number }> {
   const sum = async (fenced: boolean): Promise<number> => {
-    const pools = new Set(scenario.groups.filter((g) => g.fenced === fenced).map((g) => g.pool ?? 'r'));
-    const resources = [...pools].flatMap((pool) => poolResources(pool, settings.resources));
+    const pools = new Map(scenario.groups.filter((g) => g.fenced === fenced).map((g) => [g.pool ?? 'r', poolSizeOf(g, settings)]));
+    const resources = [...pools].flatMap(([pool, size]) => poolResources(pool, size));
     if (resources.length === 0) return 0;
     const counters = await readFinalCounters(testbed.resourceEndpoint, resources, fenced ? 'fenced' : 'unfenced');
     return [...counters.values()].reduce((a, b) => a + b, 0);

@@ -40,6 +40,11 @@ export function poolResources(pool: string, count: number): string[] {
   return Array.from({ length: count }, (_unused, index) => `${pool}${index}`);
 }
 
+/** The number of resources in a group's pool. */
+export function poolSizeOf(group: GroupSpec, settings: Pick<RunSettings, 'resources'>): number {
+  return Math.max(1, Math.min(settings.resources, group.poolSize ?? settings.resources));
+}
+
 /** How many workers each group gets: shares of the total, at least one each. */
 export function splitWorkers(total: number, groups: readonly GroupSpec[]): number[] {
   const shares = groups.map((group) => group.workerShare ?? 1);
@@ -63,7 +68,7 @@ export function planWorkers(scenario: Scenario, settings: RunSettings, endpoints
         group: groupIndex,
         endpoints: [...endpoints.clientEndpoints(groupIndex)],
         resourceEndpoint: endpoints.resourceEndpoint,
-        resources: poolResources(group.pool ?? 'r', settings.resources),
+        resources: poolResources(group.pool ?? 'r', poolSizeOf(group, settings)),
         ttlMs: settings.ttlMs,
         driftFactor: settings.driftFactor,
         seed: random.fork(`worker-${workerId}`).seed,
@@ -75,7 +80,7 @@ export function planWorkers(scenario: Scenario, settings: RunSettings, endpoints
         thinkMs: group.thinkMs ?? settings.thinkMs,
         retryCount: settings.retryCount,
         retryDelayMs: settings.retryDelayMs,
-        nodeTimeoutMs: settings.nodeTimeoutMs,
+        nodeTimeoutMs: group.nodeTimeoutMs ?? settings.nodeTimeoutMs,
         historyPath: join(historyDir, `worker-${workerId}.jsonl`),
       });
     }

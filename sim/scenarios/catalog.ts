@@ -1,3 +1,16 @@
+import { clientPauseAcquire, clientPauseHold, controlNoValidityCheck } from './client-scenarios.js';
+import { clockJumpScenario, clockRateDouble, clockRateSlight } from './clock-scenarios.js';
+import { controlLongCriticalSection, controlPlainDelRelease } from './control-scenarios.js';
+import {
+  latencyMajority,
+  latencyMinority,
+  oneWayLossScenario,
+  partitionAsymmetric,
+  partitionMajority,
+  partitionMinority,
+  resetsScenario,
+} from './network-scenarios.js';
+import { crashDelayedRestart, crashFsyncAlways, crashImmediateRestart, nodePauseScenario } from './node-scenarios.js';
 import type { Scenario } from './types.js';
 
 const baseline: Scenario = {
@@ -10,4 +23,41 @@ const baseline: Scenario = {
   expected: () => ({ locks: 'safe', liveness: { minAcquisitionsPerS: 50 } }),
 };
 
-export const CATALOG: readonly Scenario[] = [baseline];
+/** Every scenario of FAULTS.md, in its order, then the negative controls. */
+export const CATALOG: readonly Scenario[] = [
+  baseline,
+  latencyMinority,
+  latencyMajority,
+  partitionMinority,
+  partitionMajority,
+  partitionAsymmetric,
+  oneWayLossScenario,
+  resetsScenario,
+  nodePauseScenario,
+  crashDelayedRestart,
+  crashFsyncAlways,
+  crashImmediateRestart,
+  clockJumpScenario,
+  clockRateSlight,
+  clockRateDouble,
+  clientPauseAcquire,
+  clientPauseHold,
+  controlNoValidityCheck,
+  controlPlainDelRelease,
+  controlLongCriticalSection,
+];
+
+/** The client groups the largest scenario needs (the testbed is started with this many). */
+export const CATALOG_GROUPS_MAX = Math.max(...CATALOG.map((scenario) => scenario.groups.length));
+
+/** Scenarios by id (all when none given); a RangeError lists the known ids when one is unknown. */
+export function selectScenarios(ids: readonly string[]): Scenario[] {
+  if (ids.length === 0) return [...CATALOG];
+  return ids.flatMap((id) => {
+    const exact = CATALOG.filter((candidate) => candidate.id === id);
+    // "clock-rate" names both of its rows (x1.005 and x2).
+    const found = exact.length > 0 ? exact : CATALOG.filter((candidate) => candidate.id.startsWith(`${id}-`));
+    if (found.length === 0) throw new RangeError(`unknown scenario "${id}"; known: ${CATALOG.map((s) => s.id).join(', ')}`);
+    return found;
+  });
+}

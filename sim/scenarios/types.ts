@@ -1,4 +1,5 @@
 import type { Nemesis } from '../nemesis/index.js';
+import type { Random } from '../random.js';
 import type { ClientVariant, RangeMs } from '../workload/worker-config.js';
 import type { ScheduleSpec, WHOLE_RUN } from './schedule.js';
 
@@ -20,10 +21,14 @@ export interface GroupSpec {
   readonly workerShare?: number;
   /** Groups with the same pool contend on the same resources. @default 'r' */
   readonly pool?: string;
+  /** Resources in the pool, at most (groups sharing a pool give the same). @default the run's resources */
+  readonly poolSize?: number;
   /** Critical-section length. @default the run's holdMs */
   readonly holdMs?: RangeMs;
   /** Think time between operations. @default the run's thinkMs */
   readonly thinkMs?: RangeMs;
+  /** The library's per-node timeout, when the scenario needs it above its latency. @default the run's */
+  readonly nodeTimeoutMs?: number;
 }
 
 /** What the run's knobs are, for scenarios that scale their schedule to them. */
@@ -32,6 +37,8 @@ export interface ScenarioParams {
   /** The workload's length. */
   readonly runMs: number;
   readonly nodes: number;
+  /** Workers per client group, in group order. */
+  readonly workersPerGroup: readonly number[];
 }
 
 /**
@@ -71,6 +78,7 @@ export interface Scenario {
   readonly assumption: 'within' | 'breaks' | 'control';
   readonly description: string;
   readonly groups: readonly GroupSpec[];
-  nemeses(params: ScenarioParams): ScheduledNemesis[];
+  /** The faults; `random` (the scenario's own stream) picks nodes and magnitudes. */
+  nemeses(params: ScenarioParams, random: Random): ScheduledNemesis[];
   expected(params: ScenarioParams): Expectation;
 }

@@ -9,7 +9,8 @@ export class HistoryWriter {
   private fd: number | undefined;
 
   constructor(readonly path: string) {
-    this.fd = openSync(path, 'a');
+    // 'w': a run's file starts empty, even if an earlier run used the same folder.
+    this.fd = openSync(path, 'w');
   }
 
   append(event: HistoryEvent): void {

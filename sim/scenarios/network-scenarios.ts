@@ -1,0 +1,130 @@
+import { asymmetricPartition, latency, oneWayLoss, partition, resets } from '../nemesis/index.js';
+import { repeated, pickNodes } from './helpers.js';
+import type { Scenario } from './types.js';
+
+const CORRECT_FENCED = [{ variant: 'correct', fenced: true }] as const;
+
+export const latencyMinority: Scenario = {
+  id: 'latency-minority',
+  fault: 'latency 50-200 ms on 2 nodes',
+  assumption: 'within',
+  description: 'Two nodes answer slowly (latency with jitter); the quorum decides without waiting for them.',
+  groups: CORRECT_FENCED,
+  nemeses: (params, random) => [
+    {
+      nemesis: latency({ nodes: pickNodes(random, params.nodes, 2), latencyMs: random.int(100, 150), jitterMs: 50 }),
+      schedule: repeated(params, [params.runMs * 0.25, params.runMs * 0.35], [200, 500], { tailMs: 200 }),
+    },
+  ],
+  // Stragglers are not awaited: a p50 far below the injected latency shows it.
+  expected: () => ({ locks: 'safe', liveness: { minAcquisitionsPerS: 30, maxAcquireP50Ms: 45 } }),
+};
+
+export const latencyMajority: Scenario = {
+  id: 'latency-majority',
+  fault: 'latency 0.4-0.6 x TTL on 3 nodes',
+  assumption: 'within',
+  description: 'Three nodes answer after a large part of the TTL; the elapsed time is subtracted, so validity shrinks and some acquisitions fail for lack of it.',
+  // The per-node timeout must exceed the latency, or the slow nodes would simply vote against.
+  groups: [{ variant: 'correct', fenced: true, nodeTimeoutMs: 1000 }],
+  nemeses: (params, random) => [
+    {
+      nemesis: latency({
+        nodes: pickNodes(random, params.nodes, Math.floor(params.nodes / 2) + 1),
+        latencyMs: Math.round(params.ttlMs * random.float(0.4, 0.6)),
+        jitterMs: Math.round(params.ttlMs * 0.1),
+      }),
+      schedule: repeated(params, [params.runMs * 0.3, params.runMs * 0.4], [300, 600], { tailMs: params.ttlMs }),
+    },
+  ],
+  expected: () => ({ locks: 'safe', liveness: {} }),
+};
+
+export const partitionMinority: Scenario = {
+  id: 'partition-minority',
+  fault: 'black hole on 2 nodes',
+  assumption: 'within',
+  description: 'Two nodes are black-holed (timeout toxic, both streams); the majority keeps the service up.',
+  groups: CORRECT_FENCED,
+  nemeses: (params, random) => [
+    {
+      nemesis: partition({ nodes: pickNodes(random, params.nodes, Math.floor((params.nodes - 1) / 2)) }),
+      schedule: repeated(params, [params.runMs * 0.25, params.runMs * 0.35], [300, 600], { tailMs: 300 }),
+    },
+  ],
+  expected: () => ({ locks: 'safe', liveness: { minAcquisitionsPerS: 30, minAvailability: 0.5 } }),
+};
+
+export const partitionMajority: Scenario = {
+  id: 'partition-majority',
+  fault: 'black hole on 3 nodes',
+  assumption: 'within',
+  description: 'Three nodes are black-holed: no quorum, so no acquisition may succeed; after the heal, service resumes within one TTL.',
+  groups: CORRECT_FENCED,
+  nemeses: (params, random) => [
+    {
+      nemesis: partition({ nodes: pickNodes(random, params.nodes, Math.floor(params.nodes / 2) + 1) }),
+      schedule: repeated(params, [params.ttlMs, 1.5 * params.ttlMs], [params.ttlMs, 1.5 * params.ttlMs], { tailMs: params.ttlMs + 500 }),
+    },
+  ],
+  expected: (params) => ({
+    locks: 'safe',
+    liveness: { noAcquireDuring: 'partition', recoverAfter: 'partition', recoverWithinMs: params.ttlMs },
+  }),
+};
+
+export const partitionAsymmetric: Scenario = {
+  id: 'partition-asymmetric',
+  fault: 'group A reaches nodes 0-2, B 2-4',
+  assumption: 'within',
+  description: 'Each client group sees a different majority; the shared node arbitrates, so the groups exclude each other.',
+  groups: [
+    { variant: 'correct', fenced: true },
+    { variant: 'correct', fenced: true },
+  ],
+  nemeses: (params) => {
+    const middle = Math.floor(params.nodes / 2);
+    const low = Array.from({ length: middle + 1 }, (_unused, index) => index);
+    const high = Array.from({ length: params.nodes - middle }, (_unused, index) => middle + index);
+    return [
+      {
+        nemesis: asymmetricPartition({ reach: [low, high] }),
+        schedule: repeated(params, [params.runMs * 0.5, params.runMs * 0.6], [200, 400], { tailMs: 200, maxWindows: 1 }),
+      },
+    ];
+  },
+  expected: () => ({ locks: 'safe', liveness: { minAcquisitionsPerS: 30 } }),
+};
+
+export const oneWayLossScenario: Scenario = {
+  id: 'one-way-loss',
+  fault: 'replies lost from 1-2 nodes',
+  assumption: 'within',
+  description: "The downstream is black-holed: the SET is applied but its reply never comes; the key blocks that node until its TTL, never longer.",
+  groups: CORRECT_FENCED,
+  nemeses: (params, random) => [
+    {
+      nemesis: oneWayLoss({ nodes: pickNodes(random, params.nodes, random.int(1, 2)), stream: 'downstream' }),
+      schedule: repeated(params, [params.runMs * 0.2, params.runMs * 0.3], [300, 600], { tailMs: 300 }),
+    },
+  ],
+  expected: () => ({ locks: 'safe', liveness: { minAcquisitionsPerS: 20 } }),
+};
+
+export const resetsScenario: Scenario = {
+  id: 'resets',
+  fault: 'reset_peer, limit_data, slicer, bandwidth',
+  assumption: 'within',
+  description: 'Connections are reset, cut after a few bytes, sliced and throttled on one or two nodes at a time; a latency and availability cost only.',
+  groups: CORRECT_FENCED,
+  nemeses: (params, random) => {
+    const window = repeated(params, [params.runMs * 0.1, params.runMs * 0.15], [params.runMs * 0.05, params.runMs * 0.1], { tailMs: 200 });
+    return [
+      { nemesis: resets({ kind: 'reset_peer', nodes: pickNodes(random, params.nodes, 1), timeoutMs: 50 }), schedule: window },
+      { nemesis: resets({ kind: 'limit_data', nodes: pickNodes(random, params.nodes, 1), bytes: 2048 }), schedule: window },
+      { nemesis: resets({ kind: 'slicer', nodes: pickNodes(random, params.nodes, 2) }), schedule: window },
+      { nemesis: resets({ kind: 'bandwidth', nodes: pickNodes(random, params.nodes, 1), rateKBps: 8 }), schedule: window },
+    ];
+  },
+  expected: () => ({ locks: 'safe', liveness: { minAcquisitionsPerS: 20 } }),
+};
