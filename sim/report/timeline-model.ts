@@ -142,7 +142,8 @@ export function overviewModel(facts: TimelineFacts, limits: TimelineLimits): Tim
     `Overview cut to ${slice.length} of ${windows.length} acquisitions ` +
     `(${rel(facts, fromMs)} to ${rel(facts, toMs)} of ${rel(facts, facts.endMs)}), chosen around ` +
     `${describeFocus(facts)}; numbers in the verdict table cover the whole run.`;
-  return buildModel(facts, fromMs, toMs, limits, [note]);
+  // Only windows that start inside the span: exactly the slice, so the cap holds.
+  return buildModel(facts, fromMs, toMs, limits, [note], undefined, true);
 }
 
 /**
@@ -187,10 +188,15 @@ function buildModel(
   limits: TimelineLimits,
   notes: string[],
   onlyResource?: string,
+  startWithin = false,
 ): TimelineModel {
   const visible = (startMs: number, endMs: number): boolean => startMs < toMs && endMs > fromMs;
   const shown = (resource: string): boolean => onlyResource === undefined || resource === onlyResource;
-  let windows = facts.windows.filter((w) => shown(w.resource) && visible(w.startMs, Math.max(w.endMs, w.startMs + 1e-6)));
+  let windows = facts.windows.filter(
+    (w) =>
+      shown(w.resource) &&
+      (startWithin ? w.startMs >= fromMs && w.startMs <= toMs : visible(w.startMs, Math.max(w.endMs, w.startMs + 1e-6))),
+  );
   if (windows.length > limits.maxBars) {
     notes.push(`Only the first ${limits.maxBars} of ${windows.length} acquisitions in this span are drawn.`);
     windows = windows.slice(0, limits.maxBars);

@@ -76,6 +76,17 @@ export function renderTimelineSvg(model: TimelineModel, options: TimelineSvgOpti
   const rowY = (resource: string, lockId: string): number =>
     (laneTop.get(resource) ?? plotTopPx) + (rowOf.get(`${resource}\u0000${lockId}`) ?? 0) * ROW_PX + 1;
 
+  // Labels that would run into an earlier one on the same line are left out (the
+  // <title> on hover still has everything).
+  const labelLineEnds = new Map<number, number>();
+  const label = (markX: number, yPx: number, text: string, extraClass = ''): string => {
+    const fitsRight = markX + 8 + text.length * LABEL_CHAR_PX <= widthPx - RIGHT_PAD_PX;
+    const startX = fitsRight ? markX + 8 : markX - 8 - text.length * LABEL_CHAR_PX;
+    if (startX < (labelLineEnds.get(yPx) ?? -Infinity)) return '';
+    labelLineEnds.set(yPx, startX + text.length * LABEL_CHAR_PX + 8);
+    return sideLabel(markX, yPx, text, widthPx - RIGHT_PAD_PX, extraClass);
+  };
+
   const out: string[] = [];
   out.push(
     `<svg class="timeline" viewBox="0 0 ${widthPx} ${heightPx}" width="${widthPx}" height="${heightPx}" role="img" aria-label="${escapeHtml(options.ariaLabel)}">`,
@@ -140,7 +151,7 @@ export function renderTimelineSvg(model: TimelineModel, options: TimelineSvgOpti
     );
     if (labels) {
       const text = `two holders at once: ${v.overlapMs.toFixed(0)} ms (workers ${v.first.worker} and ${v.second.worker})`;
-      out.push(sideLabel(x0 - 2, plotTopPx - 10, text, widthPx - RIGHT_PAD_PX, 'violation-label'));
+      out.push(label(x0 - 2, plotTopPx - 10, text, 'violation-label'));
     }
   }
   // Writes: rejected (cross at the answer), late (diamond at the invoke), accepted (tick, close-ups).
@@ -162,14 +173,14 @@ export function renderTimelineSvg(model: TimelineModel, options: TimelineSvgOpti
         const text = write.late
           ? `late write rejected (fence ${write.fence}, ${write.lateByMs.toFixed(0)} ms after its validity)`
           : `stale write rejected (fence ${write.fence})`;
-        out.push(sideLabel(cx, cy + 4, text, widthPx - RIGHT_PAD_PX));
+        out.push(label(cx, cy + 4, text));
       }
     } else if (!write.late) {
       out.push(
         `<rect class="write-ok" x="${f(cx - 1)}" y="${f(top - 1)}" width="2" height="${ROW_PX}"><title>${escapeHtml(writeTitle(write, rel))}</title></rect>`,
       );
     } else if (labels) {
-      out.push(sideLabel(x(write.invokeMs), cy + 4, 'late write accepted', widthPx - RIGHT_PAD_PX));
+      out.push(label(x(write.invokeMs), cy + 4, 'late write accepted'));
     }
   }
   out.push(renderAxis(model, x, plotBottomPx));

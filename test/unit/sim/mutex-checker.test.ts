@@ -116,6 +116,21 @@ describe('checkMutex', () => {
     expect(checkMutex(h.events).valid).toBe(true);
   });
 
+  it('negative control: a broken client that releases by plain DEL frees another holder\'s lock; the overlap is caught', () => {
+    const h = new HistoryBuilder()
+      // Worker 1's lock ran out of validity; worker 2 took the resource.
+      .acquire({ worker: 1, lockId: 'a', invokeMs: 0, okMs: 5, validUntilMs: 985 })
+      .acquire({ worker: 2, lockId: 'b', invokeMs: 990, okMs: 1000, validUntilMs: 1980 })
+      // Worker 1 now "releases" with DEL, deleting worker 2's keys, so worker 3 gets in.
+      .release({ worker: 1, lockId: 'a', invokeMs: 1200 })
+      .acquire({ worker: 3, lockId: 'c', invokeMs: 1210, okMs: 1215, validUntilMs: 2195 })
+      .release({ worker: 2, lockId: 'b', invokeMs: 1500 })
+      .release({ worker: 3, lockId: 'c', invokeMs: 1600 });
+    const result = checkMutex(h.events);
+    expect(result.valid).toBe(false);
+    expect(result.details.violations.map((v) => [v.first.lockId, v.second.lockId, v.overlapMs])).toEqual([['b', 'c', 285]]);
+  });
+
   it('throws on an acquire ok without validUntilMs, and runChecker makes that unknown', () => {
     const events: HistoryEvent[] = [
       { kind: 'op', type: 'invoke', f: 'acquire', worker: 1, group: 0, resource: 'r0', lockId: 'a', timeMs: 0 },
