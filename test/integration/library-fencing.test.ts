@@ -124,3 +124,43 @@ describe.each([
     await fenced.release();
   });
 });
+
+// A resource named "<r>:fence" is the fencing counter of "<r>". The library must keep the
+// two apart: refuse such a name up front, or keep counters where no resource can be.
+describe('the fencing counter namespace (reserved ":fence" suffix)', () => {
+  const fx = withServers(1);
+  resetAfterEach(fx);
+
+  it('does not turn a lock on "<r>:fence" into a script error when <r> is acquired with fencing', async () => {
+    const redlock = new Redlock(fx.clients, { retryCount: 0 });
+    let named: unknown;
+    try {
+      const counterNamed = await redlock.acquire(['x:fence'], TTL_MS);
+      named = counterNamed;
+    } catch (error) {
+      named = error;
+    }
+    if (named instanceof RangeError) {
+      expect(named.message).toContain('resources[0]');
+      return;
+    }
+    // Accepted as a resource: then fencing of 'x' must still work beside it.
+    const lock = await redlock.acquire(['x'], TTL_MS, { fencing: true });
+    expect(typeof lock.fence).toBe('bigint');
+    await lock.release();
+  });
+
+  it('does not lock "<r>:fence" forever once <r> was acquired with fencing', async () => {
+    const redlock = new Redlock(fx.clients, { retryCount: 0 });
+    await (await redlock.acquire(['y'], TTL_MS, { fencing: true })).release();
+    let outcome: unknown;
+    try {
+      outcome = await redlock.acquire(['y:fence'], TTL_MS);
+    } catch (error) {
+      outcome = error;
+    }
+    if (outcome instanceof RangeError) return;
+    expect(outcome).not.toBeInstanceOf(ExecutionError);
+  });
+});
+
