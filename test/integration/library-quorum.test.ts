@@ -153,7 +153,9 @@ describe.each([1, 3, 5])('quorum with N = %i', (count) => {
     const error = await pending;
     const tookMs = performance.now() - abortedAtMs;
     expect(error).toBe(reason);
-    expect(tookMs).toBeLessThan(100);
+    // An abort during the retry sleep is immediate; during an attempt it waits for the
+    // keys to be taken back, a loopback round trip. 250 ms leaves room for a busy machine.
+    expect(tookMs).toBeLessThan(250);
     const byNode = await fx.keysByNode();
     for (const index of indexes) expect(byNode[index]).toEqual(heldOn.includes(index) ? ['aborted'] : []);
     for (const index of heldOn) expect(await fx.admin(index).get('aborted')).toBe('someone-else');

@@ -3,9 +3,9 @@ import { ExecutionError, Redlock, quorumSize, type RedlockAbortSignal } from '..
 import { rejection } from './helpers/outcomes.js';
 import { lockKeys, resetAfterEach, sleep, withServers } from './helpers/servers.js';
 
-const TTL_MS = 400;
-/** Extend 200 ms before validity ends: leaves room for a couple of retries. */
-const SETTINGS = { automaticExtensionThreshold: 200, retryDelay: 5, retryJitter: 0 } as const;
+const TTL_MS = 600;
+/** Extend 300 ms before validity ends: room for retries and a busy event loop. */
+const SETTINGS = { automaticExtensionThreshold: 300, retryDelay: 5, retryJitter: 0 } as const;
 /** Longest a routine waits for its signal to abort. */
 const ABORT_WAIT_MS = 3_000;
 
