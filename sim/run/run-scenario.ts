@@ -5,7 +5,7 @@ import type { CheckResult } from '../checker/index.js';
 import { readHistoryFile } from '../history/jsonl.js';
 import type { FaultEvent, HistoryEvent } from '../history/types.js';
 import { Random } from '../random.js';
-import type { NemesisContext, Scenario, ScenarioParams } from '../scenarios/types.js';
+import type { Expectation, NemesisContext, Scenario, ScenarioParams } from '../scenarios/types.js';
 import type { Testbed } from '../testbed/testbed.js';
 import { readFinalCounters } from '../workload/resource.js';
 import { planNemeses, playTimeline, type AppliedWindow, type PlannedNemesis } from './fault-timeline.js';
@@ -20,6 +20,8 @@ export interface ScenarioResult {
   readonly scenario: Scenario;
   readonly seed: number;
   readonly runMs: number;
+  /** The spec's prediction for this run's parameters. */
+  readonly expected: Expectation;
   readonly applied: readonly AppliedWindow[];
   readonly checks: readonly CheckResult[];
   readonly observed: Observed;
@@ -92,13 +94,17 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
     return ctx;
   };
   const set: PlannedNemesis[] = [];
+  const wholeRunStarts = new Map<PlannedNemesis, number>();
   try {
     pool = await WorkerPool.start(configs);
     for (const plan of planned) {
       await plan.nemesis.setup(contextFor(plan));
       set.push(plan);
     }
-    for (const plan of planned.filter((p) => p.wholeRun)) await plan.nemesis.inject(contextFor(plan));
+    for (const plan of planned.filter((p) => p.wholeRun)) {
+      await plan.nemesis.inject(contextFor(plan));
+      wholeRunStarts.set(plan, monotonicMs());
+    }
     const goMs = monotonicMs();
     pool.go();
     const progress = reportProgress(goMs, settings.runMs, options.onProgress);
@@ -115,7 +121,12 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
     for (const plan of set.reverse()) {
       const ctx = contextFor(plan);
       try {
-        if (plan.wholeRun) await plan.nemesis.heal(ctx);
+        if (plan.wholeRun) {
+          const endMs = monotonicMs();
+          await plan.nemesis.heal(ctx);
+          const startedMs = wholeRunStarts.get(plan);
+          if (startedMs !== undefined) applied.push({ name: plan.nemesis.name, startMs: startedMs, endMs, healedMs: monotonicMs() });
+        }
         await plan.nemesis.teardown(ctx);
       } catch (error) {
         problems.push(`nemesis ${plan.nemesis.name} teardown failed: ${(error as Error).message}`);
@@ -147,7 +158,7 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
   const historyPath = join(options.outDir, 'history.jsonl');
   writeFileSync(historyPath, history.map((event) => JSON.stringify(event)).join('\n') + '\n');
   options.onProgress?.(1);
-  return { scenario, seed: settings.seed, runMs: settings.runMs, applied, checks, observed, judgement: judge(expected, observed), history, historyPath };
+  return { scenario, seed: settings.seed, runMs: settings.runMs, expected, applied, checks, observed, judgement: judge(expected, observed), history, historyPath };
 }
 
 function gatherHistory(paths: readonly string[], faults: readonly FaultEvent[], problems: string[]): HistoryEvent[] {

@@ -1,0 +1,145 @@
+import { resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { randomSeed, SEED_MAX } from './random.js';
+import { renderVerdictTable } from './report/index.js';
+import { runCatalog } from './run/run-catalog.js';
+import { resolveSettings } from './run/settings.js';
+import { CATALOG, selectScenarios } from './scenarios/catalog.js';
+import type { Scenario } from './scenarios/types.js';
+import { connectComposeTestbed, connectExplicitTestbed, startEmbeddedTestbed, type Testbed } from './testbed/testbed.js';
+import { GROUP_COUNT_MAX } from './testbed/testbed-counts.js';
+
+interface SimOptions {
+  readonly seed?: number;
+  readonly duration?: number;
+  readonly workers?: number;
+  readonly resources?: number;
+  readonly ttl?: number;
+  readonly testbed: 'embedded' | 'compose';
+  readonly redis?: string;
+  readonly toxiproxy?: string;
+  readonly resource?: string;
+  readonly out: string;
+  readonly short?: boolean;
+  readonly list?: boolean;
+}
+
+/**
+ * `redquorum sim [scenario...]`: runs scenarios of the fault catalog (all by default) on
+ * a testbed, prints the seed first, a progress bar on stderr, then the verdict table;
+ * writes <out>/report.html and every history. Exit code: 0 every scenario matched its
+ * prediction, 1 a safety mismatch, 2 a liveness mismatch, 3 a harness crash.
+ */
+export function simCommand(): Command {
+  return new Command('sim')
+    .description('run the fault-injection lab: scenarios of FAULTS.md on real Redis and Toxiproxy, checked, with a verdict table')
+    .argument('[scenario...]', `scenario ids (default: all): ${CATALOG.map((s) => s.id).join(', ')}`)
+    .option('--seed <n>', `seed of every random choice, 0 to ${SEED_MAX} (default: random, printed)`, integerArg('--seed', 0, SEED_MAX))
+    .option('--duration <s>', 'workload seconds per scenario (default 10, 4 with --short)', numberArg('--duration', 1, 600))
+    .option('--workers <w>', 'worker processes per scenario (default 8, 6 with --short)', integerArg('--workers', 1, 64))
+    .option('--resources <r>', 'resources per pool (default 16, 12 with --short)', integerArg('--resources', 1, 1000))
+    .option('--ttl <ms>', 'lock TTL in ms (default 1000)', integerArg('--ttl', 100, 60_000))
+    .addOption(new Option('--testbed <kind>', 'embedded: start every server here; compose: the compose.yaml services').choices(['embedded', 'compose']).default('embedded'))
+    .option('--redis <list>', 'explicit testbed: the Redis masters, host:port,...')
+    .option('--toxiproxy <url>', 'explicit testbed: the Toxiproxy API URL')
+    .option('--resource <host:port>', 'explicit testbed: the resource Redis outside the faulted network')
+    .option('--out <dir>', 'folder for report.html and the histories', 'sim-out')
+    .option('--short', 'the CI version: a few seconds per scenario')
+    .option('--list', 'list the scenarios and exit')
+    .addHelpText('after', '\nExit codes: 0 all scenarios match, 1 safety mismatch, 2 liveness mismatch, 3 harness crash.')
+    .action(async (ids: string[], options: SimOptions, command: Command) => {
+      if (options.list === true) {
+        for (const scenario of CATALOG) process.stdout.write(`${scenario.id.padEnd(30)} ${scenario.assumption.padEnd(7)} ${scenario.fault}\n`);
+        return;
+      }
+      let scenarios: Scenario[];
+      try {
+        scenarios = selectScenarios(ids);
+      } catch (error) {
+        command.error(`error: ${(error as Error).message}`, { exitCode: 3 });
+      }
+      const seed = options.seed ?? randomSeed();
+      process.stdout.write(`seed ${seed}\n`);
+      const settings = resolveSettings({
+        seed,
+        short: options.short === true,
+        ...(options.duration === undefined ? {} : { durationS: options.duration }),
+        ...(options.workers === undefined ? {} : { workers: options.workers }),
+        ...(options.resources === undefined ? {} : { resources: options.resources }),
+        ...(options.ttl === undefined ? {} : { ttlMs: options.ttl }),
+      });
+      const groups = Math.min(GROUP_COUNT_MAX, Math.max(...scenarios.map((s) => s.groups.length)));
+      const testbed = await openTestbed(options, groups);
+      const bar = progressBar(scenarios.length);
+      try {
+        const outDir = resolve(options.out);
+        const result = await runCatalog(testbed, scenarios, {
+          settings,
+          outDir,
+          command: ['redquorum', 'sim', ...process.argv.slice(3)].join(' ').replace(/ --seed \d+/, '') + ` --seed ${seed}`,
+          onScenarioStart: (scenario, index) => bar.label(`${index + 1}/${scenarios.length} ${scenario.id}`),
+          onProgress: (share) => bar.update(share),
+        });
+        bar.stop();
+        process.stdout.write(`\n${renderVerdictTable(result.rows, { color: process.stdout.isTTY === true })}\n`);
+        process.stdout.write(`\nseed ${seed}; report ${result.reportPath}; histories in ${outDir}\n`);
+        process.exitCode = result.exitCode;
+      } finally {
+        bar.stop();
+        await testbed.stop();
+      }
+    });
+}
+
+async function openTestbed(options: SimOptions, groups: number): Promise<Testbed> {
+  if (options.redis !== undefined || options.toxiproxy !== undefined || options.resource !== undefined) {
+    if (options.redis === undefined || options.toxiproxy === undefined || options.resource === undefined) {
+      throw new RangeError('an explicit testbed needs all of --redis, --toxiproxy and --resource');
+    }
+    return connectExplicitTestbed({ redis: options.redis.split(',').map((s) => s.trim()), toxiproxyUrl: options.toxiproxy, resource: options.resource, groups });
+  }
+  // compose.yaml publishes two proxy groups; scenarios that need more report a harness crash.
+  if (options.testbed === 'compose') return connectComposeTestbed({ groups: Math.min(groups, 2) });
+  return startEmbeddedTestbed({ nodes: 5, groups });
+}
+
+function progressBar(scenarios: number): { label(text: string): void; update(share: number): void; stop(): void } {
+  const stream = process.stderr;
+  if (!stream.isTTY) return { label() {}, update() {}, stop() {} };
+  const steps = 1000;
+  const bar = new cliProgress.SingleBar(
+    { stream, format: 'sim [{bar}] {percentage}% | {label}', hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(steps, 0, { label: `0/${scenarios}` });
+  let stopped = false;
+  return {
+    label: (text) => bar.update({ label: text }),
+    update: (share) => bar.update(Math.round(Math.min(1, Math.max(0, share)) * steps)),
+    stop: () => {
+      if (!stopped) bar.stop();
+      stopped = true;
+    },
+  };
+}
+
+function integerArg(name: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < min || number > max) {
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+    }
+    return number;
+  };
+}
+
+function numberArg(name: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < min || number > max) {
+      throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}, got "${value}"`);
+    }
+    return number;
+  };
+}

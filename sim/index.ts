@@ -1,0 +1,11 @@
+export { simCommand } from './cli-command.js';
+export { Random, deriveSeed, randomSeed, SEED_MAX } from './random.js';
+export { CATALOG, CATALOG_GROUPS_MAX, selectScenarios } from './scenarios/catalog.js';
+export type { Expectation, GroupSpec, LivenessExpectation, Scenario, ScenarioParams, ScheduledNemesis } from './scenarios/types.js';
+export { planWindows, WHOLE_RUN, type FaultWindow, type ScheduleSpec } from './scenarios/schedule.js';
+export { runScenario, type ScenarioResult, type RunScenarioOptions } from './run/run-scenario.js';
+export { runCatalog, type CatalogOptions, type CatalogResult } from './run/run-catalog.js';
+export { judge, exitCodeFor, EXIT_CODES, type Judgement, type Observed, type VerdictStatus } from './run/judge.js';
+export { resolveSettings, type SettingsInput } from './run/settings.js';
+export type { RunSettings } from './run/worker-plan.js';
+export type { ClientVariant, WorkerConfig } from './workload/worker-config.js';
