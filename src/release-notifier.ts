@@ -41,6 +41,28 @@ interface Waiter {
   settle(outcome: ReleaseWaitOutcome): void;
 }
 
+/**
+ * A place in this process's line for one resource set. Only the first in line retries
+ * when a release is seen; the others keep waiting, so that a hot lock passes from one
+ * waiter of this process to the next in arrival order instead of to a random one, and
+ * a release costs one attempt instead of one per waiter.
+ */
+export interface LineTicket {
+  /** True while no earlier waiter of this process is in line for the same resources. */
+  readonly first: boolean;
+  /**
+   * Leaves the line (idempotent). `acquired: false` (gave up, aborted, failed) wakes the
+   * next in line at once, since no release by this waiter will come to wake it.
+   */
+  leave(acquired: boolean): void;
+}
+
+interface Ticket extends LineTicket {
+  readonly resources: readonly string[];
+  /** Ends the ticket's current wait as if notified; set while it waits. */
+  nudge: (() => void) | undefined;
+}
+
 interface ChannelState {
   readonly waiters: Set<Waiter>;
   /** Monotonic ms of the last release seen on this channel, from any node. */
@@ -68,6 +90,9 @@ export class ReleaseNotifier {
   private readonly channels = new Map<string, ChannelState>();
   private subscribers: Client[] | undefined;
   private closed = false;
+  // Lines per resource set, in arrival order; an empty line is deleted, so the map
+  // holds at most one entry per resource set someone is waiting for.
+  private readonly lines = new Map<string, Ticket[]>();
 
   constructor(
     private readonly clients: readonly Client[],
@@ -86,6 +111,58 @@ export class ReleaseNotifier {
    * after it, but before this call, resolves at once: it would otherwise be missed.
    */
   waitForRelease(resources: readonly string[], maxWaitMs: number, signal?: AbortSignal, sinceMs?: number): Promise<ReleaseWaitOutcome> {
+    return this.wait(resources, maxWaitMs, signal, sinceMs, undefined);
+  }
+
+  /**
+   * Joins this process's line for `resources` (the same set in any order). Call it when
+   * an acquire starts; when the ticket is not `first`, wait with waitForTurn before the
+   * first attempt, so that a newcomer does not overtake earlier waiters. Always leave().
+   */
+  joinLine(resources: readonly string[]): LineTicket {
+    const key = [...new Set(resources)].sort().join('\u0000');
+    const line = this.lines.get(key) ?? [];
+    this.lines.set(key, line);
+    let left = false;
+    const ticket: Ticket = {
+      resources: [...resources],
+      nudge: undefined,
+      get first() {
+        return line[0] === ticket;
+      },
+      leave: (acquired) => {
+        if (left) return;
+        left = true;
+        const wasFirst = line[0] === ticket;
+        line.splice(line.indexOf(ticket), 1);
+        if (line.length === 0) this.lines.delete(key);
+        else if (wasFirst && !acquired) line[0]?.nudge?.();
+      },
+    };
+    line.push(ticket);
+    return ticket;
+  }
+
+  /**
+   * The wait between two attempts for a waiter in line: 'notified' when a release was
+   * seen (after `sinceMs`, or during the wait) and this ticket is first in line, or when
+   * the waiter ahead left without the lock; 'timeout' after `maxWaitMs` in all, first or
+   * not (the fallback: a waiter never waits longer than a blind retry would);
+   * 'aborted' on abort.
+   */
+  async waitForTurn(ticket: LineTicket, maxWaitMs: number, signal?: AbortSignal, sinceMs?: number): Promise<ReleaseWaitOutcome> {
+    const own = ticket as Ticket;
+    const deadlineMs = this.clock() + maxWaitMs;
+    let since = sinceMs;
+    for (;;) {
+      const outcome = await this.wait(own.resources, deadlineMs - this.clock(), signal, since, own);
+      if (outcome !== 'notified' || own.first) return outcome;
+      // Someone earlier in line goes first; only a release after this one concerns us.
+      since = this.clock();
+    }
+  }
+
+  private wait(resources: readonly string[], maxWaitMs: number, signal: AbortSignal | undefined, sinceMs: number | undefined, ticket: Ticket | undefined): Promise<ReleaseWaitOutcome> {
     if (signal?.aborted) return Promise.resolve('aborted');
     if (this.closed || !(maxWaitMs > 0)) return Promise.resolve('timeout');
     const channels = [...new Set(resources.flatMap((resource) => this.channelsOf(resource)))];
@@ -104,9 +181,11 @@ export class ReleaseNotifier {
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
           for (const channel of channels) this.leave(channel, waiter);
+          if (ticket) ticket.nudge = undefined;
           resolve(outcome);
         },
       };
+      if (ticket) ticket.nudge = () => waiter.settle('notified');
       signal?.addEventListener('abort', onAbort, { once: true });
       for (const channel of channels) this.join(channel, waiter);
     });

@@ -173,6 +173,85 @@ describe('ReleaseNotifier against real redis-server', () => {
     }
   });
 
+  describe('the hand-off line', () => {
+    const pending = Symbol('pending');
+    const state = <T>(promise: Promise<T>): Promise<T | typeof pending> =>
+      Promise.race([promise, new Promise<typeof pending>((resolve) => setTimeout(() => resolve(pending), 50))]);
+
+    it('puts waiters for the same resource set in arrival order, whatever the order of the resources', () => {
+      const n = notifier(clients());
+      const a = n.joinLine(['x', 'y']);
+      const b = n.joinLine(['y', 'x', 'x']);
+      const other = n.joinLine(['x']);
+      expect([a.first, b.first, other.first]).toEqual([true, false, true]);
+      a.leave(true);
+      expect(b.first).toBe(true);
+      a.leave(true);
+      expect(b.first).toBe(true);
+      b.leave(true);
+      other.leave(true);
+    });
+
+    it('wakes only the first in line on a release; the next goes on the release after', async () => {
+      const list = clients();
+      const n = notifier(list);
+      const a = n.joinLine(['line-a']);
+      const b = n.joinLine(['line-a']);
+      const waitA = n.waitForTurn(a, LONG_WAIT_MS);
+      const waitB = n.waitForTurn(b, LONG_WAIT_MS);
+      await subscribed(list[0]!, releaseChannel('line-a'));
+      await list[0]!.publish(releaseChannel('line-a'), '1');
+      expect(await waitA).toBe('notified');
+      expect(await state(waitB)).toBe(pending);
+      a.leave(true);
+      await list[1]!.publish(releaseChannel('line-a'), '1');
+      expect(await waitB).toBe('notified');
+      b.leave(true);
+    });
+
+    it('wakes the next in line at once when the first leaves without the lock', async () => {
+      const n = notifier(clients());
+      const a = n.joinLine(['line-b']);
+      const b = n.joinLine(['line-b']);
+      const waitB = n.waitForTurn(b, LONG_WAIT_MS);
+      expect(await state(waitB)).toBe(pending);
+      a.leave(false);
+      expect(await waitB).toBe('notified');
+      b.leave(true);
+    });
+
+    it('ends a waiter\'s turn by its bound even while releases keep waking the first', async () => {
+      const list = clients();
+      const n = notifier(list);
+      const a = n.joinLine(['line-c']);
+      const b = n.joinLine(['line-c']);
+      const waitB = n.waitForTurn(b, 150);
+      await subscribed(list[0]!, releaseChannel('line-c'));
+      let outcome: string | typeof pending = pending;
+      void waitB.then((value) => (outcome = value));
+      for (let i = 0; i < 100 && outcome === pending; i += 1) {
+        await list[0]!.publish(releaseChannel('line-c'), '1');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(await waitB).toBe('timeout');
+      a.leave(true);
+      b.leave(true);
+    });
+
+    it('resolves aborted when the waiter in line is aborted', async () => {
+      const n = notifier(clients());
+      const a = n.joinLine(['line-d']);
+      const b = n.joinLine(['line-d']);
+      const controller = new AbortController();
+      const waitB = n.waitForTurn(b, LONG_WAIT_MS, controller.signal);
+      controller.abort();
+      expect(await waitB).toBe('aborted');
+      b.leave(false);
+      expect(a.first).toBe(true);
+      a.leave(true);
+    });
+  });
+
   it('rejects out-of-range options, naming the option and the range', () => {
     expect(() => new ReleaseNotifier([], { lingerMs: -1 })).toThrow(/lingerMs must be a number from 0 to 600000, got -1/);
     expect(() => new ReleaseNotifier([], { channelsMax: 0.5 })).toThrow(/channelsMax must be an integer from 1 to 1000000/);
