@@ -1,6 +1,6 @@
 import { Command } from 'commander';
+import { simCommand } from '../sim/cli-command.js';
 import { benchCommand } from './bench-command.js';
-import { registerSim } from './sim-registration.js';
 
 /**
  * The `redquorum` program: `sim` (the fault-injection lab) and `bench` (the benchmark).
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const program = new Command('redquorum')
     .description('Redlock quorum locks: the fault-injection lab and the benchmark')
     .showHelpAfterError();
-  await registerSim(program);
+  program.addCommand(simCommand());
   program.addCommand(benchCommand());
   await program.parseAsync(process.argv);
 }
