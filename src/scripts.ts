@@ -16,9 +16,16 @@ export function releaseChannel(resource: string): string {
   return `redquorum:released:${resource}`;
 }
 
+/**
+ * The suffix of fencing counter keys. Resource names may not end with it, or a lock
+ * could land on another resource's counter (and a counter, which has no TTL, would
+ * lock that name forever).
+ */
+export const FENCE_KEY_SUFFIX = ':fence';
+
 /** The key of a resource's fencing counter. */
 export function fenceKey(resource: string): string {
-  return `${resource}:fence`;
+  return `${resource}${FENCE_KEY_SUFFIX}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { FENCE_KEY_SUFFIX } from './scripts.js';
 import type { Client } from './types.js';
 
 /**
@@ -19,7 +20,7 @@ export function checkDuration(duration: unknown, argument = 'duration'): number 
   return duration;
 }
 
-/** Resources: a non-empty array of distinct, non-empty strings. */
+/** Resources: a non-empty array of distinct, non-empty strings, none ending with ":fence". */
 export function checkResources(resources: unknown): string[] {
   if (!Array.isArray(resources)) {
     throw new TypeError(`resources must be an array of 1 or more non-empty strings, got ${resources === null ? 'null' : typeof resources}`);
@@ -29,6 +30,9 @@ export function checkResources(resources: unknown): string[] {
   resources.forEach((resource: unknown, index) => {
     if (typeof resource !== 'string') throw new TypeError(`resources[${index}] must be a non-empty string, got ${typeof resource}`);
     if (resource.length === 0) throw new RangeError(`resources[${index}] must be a non-empty string, got ""`);
+    if (resource.endsWith(FENCE_KEY_SUFFIX)) {
+      throw new RangeError(`resources[${index}] must not end with "${FENCE_KEY_SUFFIX}", which names fencing counters, got ${JSON.stringify(resource)}`);
+    }
     if (seen.has(resource)) throw new RangeError(`resources[${index}] must be distinct, but ${JSON.stringify(resource)} appears twice`);
     seen.add(resource);
   });

@@ -63,6 +63,7 @@ describe('argument checks', () => {
     ['an empty name', ['a', ''], RangeError, /resources\[1\] must be a non-empty string/],
     ['a non-string', ['a', 3], TypeError, /resources\[1\] must be a non-empty string, got number/],
     ['a duplicate', ['a', 'b', 'a'], RangeError, /resources\[2\] must be distinct/],
+    ['a fencing counter name', ['a', 'a:fence'], RangeError, /resources\[1\] must not end with ":fence"/],
   ])('rejects resources that are %s', (_name, resources, type, message) => {
     expect(() => checkResources(resources)).toThrow(type);
     expect(() => checkResources(resources)).toThrow(message);
