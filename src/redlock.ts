@@ -39,7 +39,8 @@ type Routine<T> = (signal: RedlockAbortSignal) => Promise<T>;
  * A Redlock client over N independent Redis masters. Its API is node-redlock v5's, so
  * code written for `redlock@5` runs after changing the import.
  *
- * Events: `error` (a node's error in any attempt, only emitted when someone listens,
+ * Events: `error` (every node's refusal or error in any attempt, ResourceLockedError
+ * included as in node-redlock v5; only emitted when someone listens,
  * because an `error` event with no listener would crash the process; every error is
  * also in the attempt statistics and on the `redquorum:attempt` diagnostics channel).
  */
@@ -337,7 +338,8 @@ export class Redlock extends EventEmitter {
       elapsedMs,
       ...(validity === undefined ? {} : { validityMs: validity }),
     });
-    for (const outcome of outcomes) if (outcome.error && !(outcome.error instanceof ResourceLockedError)) this.emitError(outcome.error);
+    // As node-redlock v5 does, every refusal is emitted, ResourceLockedError included.
+    for (const outcome of outcomes) if (outcome.error) this.emitError(outcome.error);
   }
 
   private emitError(error: Error): void {
