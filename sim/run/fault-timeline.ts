@@ -1,8 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { monotonicMs } from '../../src/clock.js';
 import type { Random } from '../random.js';
+import { bounded } from './bounded.js';
 import { planWindows, WHOLE_RUN, type FaultWindow } from '../scenarios/schedule.js';
 import type { Nemesis, NemesisContext, ScheduledNemesis } from '../scenarios/types.js';
+
+// Bound of one inject or heal (a delayed restart waits about 1.5 TTL inside heal).
+const STEP_TIMEOUT_MS = 15_000;
 
 /** A nemesis with its planned windows (relative to the run's start). */
 export interface PlannedNemesis {
@@ -61,7 +65,7 @@ export async function playTimeline(
           await sleepUntil(startMs + window.startMs);
           let injectedMs: number | undefined;
           try {
-            await plan.nemesis.inject(ctx);
+            await bounded(`nemesis ${plan.nemesis.name} inject`, STEP_TIMEOUT_MS, () => plan.nemesis.inject(ctx));
             injectedMs = monotonicMs();
           } catch (error) {
             problems.push(`nemesis ${plan.nemesis.name} inject failed: ${(error as Error).message}`);
@@ -69,7 +73,7 @@ export async function playTimeline(
           await sleepUntil(startMs + window.endMs);
           const healStartMs = monotonicMs();
           try {
-            await plan.nemesis.heal(ctx);
+            await bounded(`nemesis ${plan.nemesis.name} heal`, STEP_TIMEOUT_MS, () => plan.nemesis.heal(ctx));
           } catch (error) {
             problems.push(`nemesis ${plan.nemesis.name} heal failed: ${(error as Error).message}`);
           }

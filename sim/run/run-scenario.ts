@@ -9,6 +9,7 @@ import type { Expectation, NemesisContext, Scenario, ScenarioParams } from '../s
 import type { Testbed } from '../testbed/testbed.js';
 import { readFinalCounters } from '../workload/resource.js';
 import { planNemeses, playTimeline, type AppliedWindow, type PlannedNemesis } from './fault-timeline.js';
+import { bounded } from './bounded.js';
 import { judge, type Judgement, type Observed } from './judge.js';
 import { snapshotKeys } from './key-snapshot.js';
 import { observe } from './observe.js';
@@ -40,6 +41,9 @@ export interface RunScenarioOptions {
   readonly onProgress?: (share: number) => void;
 }
 
+// Bound of any one nemesis or testbed step (a delayed restart waits about 1.5 TTL inside
+// heal); beyond it the step is a harness problem, not a hang.
+const STEP_TIMEOUT_MS = 15_000;
 // How often progress is reported while the workload runs.
 const PROGRESS_TICK_MS = 250;
 
@@ -68,8 +72,8 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
   if (scenario.groups.length > testbed.groupCount) {
     throw new RangeError(`scenario ${scenario.id} needs ${scenario.groups.length} client groups, the testbed has ${testbed.groupCount}`);
   }
-  await testbed.healAll();
-  await testbed.flushAll();
+  await bounded('healAll', STEP_TIMEOUT_MS, () => testbed.healAll());
+  await bounded('flushAll', STEP_TIMEOUT_MS, () => testbed.flushAll());
 
   const configs = planWorkers(scenario, settings, testbed, historyDir, random.fork('workers'));
   const planned = planNemeses(scenario.nemeses(params, random.fork('faults')), settings.runMs, random.fork('nemeses'));
@@ -98,11 +102,11 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
   try {
     pool = await WorkerPool.start(configs);
     for (const plan of planned) {
-      await plan.nemesis.setup(contextFor(plan));
+      await bounded(`nemesis ${plan.nemesis.name} setup`, STEP_TIMEOUT_MS, () => plan.nemesis.setup(contextFor(plan)));
       set.push(plan);
     }
     for (const plan of planned.filter((p) => p.wholeRun)) {
-      await plan.nemesis.inject(contextFor(plan));
+      await bounded(`nemesis ${plan.nemesis.name} inject`, STEP_TIMEOUT_MS, () => plan.nemesis.inject(contextFor(plan)));
       wholeRunStarts.set(plan, monotonicMs());
     }
     const goMs = monotonicMs();
@@ -123,16 +127,16 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
       try {
         if (plan.wholeRun) {
           const endMs = monotonicMs();
-          await plan.nemesis.heal(ctx);
+          await bounded(`nemesis ${plan.nemesis.name} heal`, STEP_TIMEOUT_MS, () => plan.nemesis.heal(ctx));
           const startedMs = wholeRunStarts.get(plan);
           if (startedMs !== undefined) applied.push({ name: plan.nemesis.name, startMs: startedMs, endMs, healedMs: monotonicMs() });
         }
-        await plan.nemesis.teardown(ctx);
+        await bounded(`nemesis ${plan.nemesis.name} teardown`, STEP_TIMEOUT_MS, () => plan.nemesis.teardown(ctx));
       } catch (error) {
         problems.push(`nemesis ${plan.nemesis.name} teardown failed: ${(error as Error).message}`);
       }
     }
-    await testbed.healAll().catch((error: unknown) => problems.push(`healAll failed: ${(error as Error).message}`));
+    await bounded('healAll', STEP_TIMEOUT_MS, () => testbed.healAll()).catch((error: unknown) => problems.push(`healAll failed: ${(error as Error).message}`));
   }
   if (pool) problems.push(...pool.problems);
 

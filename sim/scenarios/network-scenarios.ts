@@ -1,5 +1,6 @@
 import { asymmetricPartition, latency, oneWayLoss, partition, resets } from '../nemesis/index.js';
 import { repeated, pickNodes } from './helpers.js';
+import type { ScheduleSpec } from './schedule.js';
 import type { Scenario } from './types.js';
 
 const CORRECT_FENCED = [{ variant: 'correct', fenced: true }] as const;
@@ -117,13 +118,21 @@ export const resetsScenario: Scenario = {
   assumption: 'within',
   description: 'Connections are reset, cut after a few bytes, sliced and throttled on one or two nodes at a time; a latency and availability cost only.',
   groups: CORRECT_FENCED,
+  // One kind at a time, each in its own slot of the run: stacking toxics on one link can
+  // wedge Toxiproxy's API (a toxic removal that never returns, Shopify/toxiproxy#558).
   nemeses: (params, random) => {
-    const window = repeated(params, [params.runMs * 0.1, params.runMs * 0.15], [params.runMs * 0.05, params.runMs * 0.1], { tailMs: 200 });
+    const slot = (index: number): ScheduleSpec => ({
+      firstStartMs: [params.runMs * (0.08 + 0.2 * index), params.runMs * (0.1 + 0.2 * index)],
+      durationMs: [params.runMs * 0.12, params.runMs * 0.15],
+      gapMs: [0, 0],
+      tailMs: 200,
+      maxWindows: 1,
+    });
     return [
-      { nemesis: resets({ kind: 'reset_peer', nodes: pickNodes(random, params.nodes, 1), timeoutMs: 50 }), schedule: window },
-      { nemesis: resets({ kind: 'limit_data', nodes: pickNodes(random, params.nodes, 1), bytes: 2048 }), schedule: window },
-      { nemesis: resets({ kind: 'slicer', nodes: pickNodes(random, params.nodes, 2) }), schedule: window },
-      { nemesis: resets({ kind: 'bandwidth', nodes: pickNodes(random, params.nodes, 1), rateKBps: 8 }), schedule: window },
+      { nemesis: resets({ kind: 'reset_peer', nodes: pickNodes(random, params.nodes, 1), timeoutMs: 50 }), schedule: slot(0) },
+      { nemesis: resets({ kind: 'limit_data', nodes: pickNodes(random, params.nodes, 1), bytes: 2048 }), schedule: slot(1) },
+      { nemesis: resets({ kind: 'slicer', nodes: pickNodes(random, params.nodes, 2) }), schedule: slot(2) },
+      { nemesis: resets({ kind: 'bandwidth', nodes: pickNodes(random, params.nodes, 1), rateKBps: 8 }), schedule: slot(3) },
     ];
   },
   expected: () => ({ locks: 'safe', liveness: { minAcquisitionsPerS: 20 } }),

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { Random } from '../../../sim/random.js';
+import { planNemeses } from '../../../sim/run/fault-timeline.js';
+import { planWorkers, splitWorkers } from '../../../sim/run/worker-plan.js';
+import { resolveSettings } from '../../../sim/run/settings.js';
+import { CATALOG, selectScenarios } from '../../../sim/scenarios/catalog.js';
+import { planWindows, type ScheduleSpec } from '../../../sim/scenarios/schedule.js';
+
+const SPEC: ScheduleSpec = { firstStartMs: [400, 800], durationMs: [300, 900], gapMs: [100, 500], tailMs: 1500, maxWindows: 100 };
+const ENDPOINTS = {
+  clientEndpoints: (group: number) => [0, 1, 2, 3, 4].map((node) => ({ host: '127.0.0.1', port: 20_000 + group * 10 + node })),
+  resourceEndpoint: { host: '127.0.0.1', port: 6390 },
+};
+
+describe('fault schedule', () => {
+  it('is the same for the same seed and differs for another seed', () => {
+    expect(planWindows(SPEC, 10_000, new Random(5))).toEqual(planWindows(SPEC, 10_000, new Random(5)));
+    expect(planWindows(SPEC, 10_000, new Random(5))).not.toEqual(planWindows(SPEC, 10_000, new Random(6)));
+  });
+
+  it('keeps windows ordered, inside their ranges, and leaves the tail quiet', () => {
+    const windows = planWindows(SPEC, 10_000, new Random(9));
+    expect(windows.length).toBeGreaterThan(2);
+    expect(windows[0]?.startMs).toBeGreaterThanOrEqual(400);
+    expect(windows[0]?.startMs).toBeLessThanOrEqual(800);
+    windows.forEach((window, index) => {
+      expect(window.endMs - window.startMs).toBeGreaterThanOrEqual(300);
+      expect(window.endMs - window.startMs).toBeLessThanOrEqual(900);
+      expect(window.endMs).toBeLessThanOrEqual(10_000 - 1500);
+      const next = windows[index + 1];
+      if (next) expect(next.startMs - window.endMs).toBeGreaterThanOrEqual(100);
+    });
+    expect(planWindows({ ...SPEC, maxWindows: 1 }, 10_000, new Random(9))).toHaveLength(1);
+  });
+
+  it('gives every catalog scenario at least one window in the short run, the same for the same seed', () => {
+    for (const short of [true, false]) {
+      const settings = resolveSettings({ seed: 11, short });
+      for (const scenario of CATALOG) {
+        const params = { ttlMs: settings.ttlMs, runMs: settings.runMs, nodes: 5, workersPerGroup: splitWorkers(settings.workers, scenario.groups) };
+        const plan = (seed: number) =>
+          planNemeses(scenario.nemeses(params, new Random(seed).fork('faults')), settings.runMs, new Random(seed)).map((p) => ({
+            name: p.nemesis.name,
+            wholeRun: p.wholeRun,
+            windows: p.windows,
+          }));
+        const first = plan(11);
+        expect(first, scenario.id).toEqual(plan(11));
+        for (const nemesis of first) if (!nemesis.wholeRun) expect(nemesis.windows.length, `${scenario.id} ${nemesis.name}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('plans the same workers for the same seed, one seed per worker', () => {
+    const settings = resolveSettings({ seed: 3, short: true });
+    const [scenario] = selectScenarios(['client-pause-hold']);
+    if (!scenario) throw new Error('client-pause-hold is missing');
+    const a = planWorkers(scenario, settings, ENDPOINTS, '/tmp/h', new Random(3));
+    const b = planWorkers(scenario, settings, ENDPOINTS, '/tmp/h', new Random(3));
+    expect(a).toEqual(b);
+    expect(new Set(a.map((config) => config.seed)).size).toBe(a.length);
+    expect(new Set(a.map((config) => config.group))).toEqual(new Set([0, 1, 2, 3]));
+    expect(a.filter((config) => config.group === 1).every((config) => !config.fenced && config.resources[0] === 'u0')).toBe(true);
+  });
+});
+
+describe('scenario selection', () => {
+  it('covers every FAULTS.md id, and "clock-rate" names both of its rows', () => {
+    const ids = CATALOG.map((scenario) => scenario.id);
+    for (const id of ['baseline', 'latency-minority', 'latency-majority', 'partition-minority', 'partition-majority', 'partition-asymmetric',
+      'one-way-loss', 'resets', 'node-pause', 'crash-delayed-restart', 'crash-fsync-always', 'crash-immediate-restart', 'clock-jump',
+      'client-pause-acquire', 'client-pause-hold']) {
+      expect(ids).toContain(id);
+    }
+    expect(selectScenarios(['clock-rate']).map((s) => s.id)).toEqual(['clock-rate-x1.005', 'clock-rate-x2']);
+    expect(() => selectScenarios(['nope'])).toThrow(/unknown scenario "nope"/);
+  });
+});
