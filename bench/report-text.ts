@@ -29,7 +29,7 @@ export function formatReport(report: BenchReport, unit: TimeUnit): string {
     ours && report.comparisons.length > 0
       ? report.comparisons.map((comparison) => formatRatioTable(ours.library, comparison.theirs, comparison.ratios)).join('\n\n')
       : report.libraries.map((library) => formatFigureTable(library.library, library.figures)).join('\n\n');
-  const heap = `heap used: ${mb(report.heap.beforeBytes)} before, ${mb(report.heap.afterBytes)} after${report.heap.gcExposed ? ' (after full GC)' : ' (run node --expose-gc for figures after a full GC)'}`;
+  const heap = `heap used: ${mb(report.heap.beforeBytes)} after warm-up, ${mb(report.heap.afterBytes)} after the rounds${report.heap.gcExposed ? ' (after full GC)' : ' (run node --expose-gc for figures after a full GC)'}`;
   return [
     header.join('\n'),
     `Percentiles (HdrHistogram)\n${formatPercentileTable(rows, unit)}`,

@@ -19,6 +19,7 @@ export interface LibraryReport {
   readonly perWorker: readonly number[];
 }
 
+/** Heap used by the whole process (every library run), after warm-up and after the rounds. */
 export interface HeapReport {
   readonly beforeBytes: number;
   readonly afterBytes: number;

@@ -49,7 +49,6 @@ export interface BenchRunIo {
 export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Promise<BenchRunOutput> {
   const stderr = io.stderr ?? process.stderr;
   const startedAt = new Date().toISOString();
-  const heapBefore = heapUsedBytes();
   const testbed = await openBenchTestbed(options.testbed, options.scenario === 'faults');
   const libraries: LockLibrary[] = [];
   try {
@@ -70,6 +69,10 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
       await workload({ library, keyPrefix: keyPrefix(library), operationsMax: options.iterations, durationMs: options.warmupMs, options, onOperation: () => undefined });
     }
 
+    // Heap after warm-up and before the rounds, and again after them, both with the
+    // clients open: what the measured operations themselves left behind.
+    const heapBefore = heapUsedBytes();
+    let heapAfterBytes = 0;
     const totals = new Map<LibraryName, Map<Phase, WorkloadSample>>();
     for (const library of libraries) totals.set(library.name, new Map(phases.map((phase) => [phase, createSample([], options.workers)])));
     const progress = createProgress(options.rounds * libraries.length * phases.length, options.progress, stderr);
@@ -101,6 +104,7 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
           }
         }
       }
+      heapAfterBytes = heapUsedBytes().beforeBytes;
     } finally {
       progress.stop();
       if (testbed.faults) await testbed.faults.heal();
@@ -135,7 +139,7 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
       libraries: reports,
       ratios: comparisons[0]?.ratios ?? [],
       comparisons,
-      heap: { ...heapBefore, afterBytes: heapUsedBytes().beforeBytes } satisfies HeapReport,
+      heap: { ...heapBefore, afterBytes: heapAfterBytes } satisfies HeapReport,
     };
     const hgrmPaths =
       options.hgrmPath === undefined

@@ -73,7 +73,7 @@ describe('the text report', () => {
     expect(text).toMatch(/^wait p99\s+500 µs\s+5\.00 ms\s+0\.10x\s+ratio < 1\s+redquorum$/m);
     expect(text).toMatch(/^fairness max\/min\s+1\.50x\s+∞\s+n\/a/m);
     expect(text.match(/^figure\s+redquorum\s+node-redlock\s+redquorum\/node-redlock/gm)).toHaveLength(1);
-    expect(text).toMatch(/heap used: 10\.0 MB before, 12\.0 MB after \(after full GC\)/);
+    expect(text).toMatch(/heap used: 10\.0 MB after warm-up, 12\.0 MB after the rounds \(after full GC\)/);
   });
 
   it('prints one figure table per library without --vs', () => {
