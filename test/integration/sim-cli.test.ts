@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../sim/testbed/tools.js';
+
+interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+// The CLI runs from source through tsx, as `redquorum` would run from dist; bounded, and
+// killed (with every server it started, by its own exit hooks) if it overruns.
+function runCli(args: readonly string[], timeoutMs: number): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'cli.ts'), ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('redquorum sim (CLI)', () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'redquorum-sim-cli-'));
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('prints the seed first, then the verdict table, writes the report and exits 0 when the scenario matches', async () => {
+    const run = await runCli(['sim', 'baseline', '--seed', '77', '--duration', '2', '--workers', '4', '--out', outDir], 45_000);
+    expect(run.stdout.split('\n')[0], run.stderr).toBe('seed 77');
+    expect(run.stdout).toMatch(/baseline\s+none\s+\d+\s+0\s+0/);
+    expect(run.stdout).toMatch(/1 scenarios?: 1 PASS, 0 FAIL/);
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(outDir, 'report.html'))).toBe(true);
+    expect(readFileSync(join(outDir, 'baseline', 'history.jsonl'), 'utf8').split('\n').length).toBeGreaterThan(100);
+  }, 60_000);
+
+  it('rejects a bad option with a message naming it and its range', async () => {
+    const run = await runCli(['sim', '--workers', '0'], 20_000);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/--workers must be an integer from 1 to 64/);
+  }, 30_000);
+
+  it('names the known scenarios when given an unknown one (harness exit code 3)', async () => {
+    const run = await runCli(['sim', 'no-such-scenario'], 20_000);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/unknown scenario "no-such-scenario".*baseline/);
+  }, 30_000);
+});
