@@ -36,7 +36,7 @@ export function simCommand(): Command {
     .description('run the fault-injection lab: scenarios of FAULTS.md on real Redis and Toxiproxy, checked, with a verdict table')
     .argument('[scenario...]', `scenario ids (default: all): ${CATALOG.map((s) => s.id).join(', ')}`)
     .option('--seed <n>', `seed of every random choice, 0 to ${SEED_MAX} (default: random, printed)`, integerArg('--seed', 0, SEED_MAX))
-    .option('--duration <s>', 'workload seconds per scenario (default 10, 4 with --short)', numberArg('--duration', 1, 600))
+    .option('--duration <s>', 'workload seconds per scenario (default 12, 4 with --short)', numberArg('--duration', 1, 600))
     .option('--workers <w>', 'worker processes per scenario (default 8, 6 with --short)', integerArg('--workers', 1, 64))
     .option('--resources <r>', 'resources per pool (default 16, 12 with --short)', integerArg('--resources', 1, 1000))
     .option('--ttl <ms>', 'lock TTL in ms (default 1000)', integerArg('--ttl', 100, 60_000))

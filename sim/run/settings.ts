@@ -3,7 +3,7 @@ import type { RunSettings } from './worker-plan.js';
 /** The knobs a person sets on the command line; everything else follows from them. */
 export interface SettingsInput {
   readonly seed: number;
-  /** Workload seconds per scenario. @default 10 (4 with short) (1 to 600) */
+  /** Workload seconds per scenario. @default 12 (4 with short) (1 to 600) */
   readonly durationS?: number;
   /** Worker processes per scenario. @default 8 (6 with short) (1 to 64) */
   readonly workers?: number;
@@ -15,10 +15,10 @@ export interface SettingsInput {
   readonly short?: boolean;
 }
 
-// The full run: 20 scenarios x 10 s is a few minutes, with a few thousand acquisitions
+// The full run: 20 scenarios x 12 s is about five minutes, with a few thousand acquisitions
 // per scenario from 8 workers on 16 resources. The short run keeps every scenario's fault
 // schedule (at least one window each) in 4 s.
-const FULL = { durationS: 10, workers: 8, resources: 16 } as const;
+const FULL = { durationS: 12, workers: 8, resources: 16 } as const;
 const SHORT = { durationS: 4, workers: 6, resources: 12 } as const;
 const DEFAULT_TTL_MS = 1000;
 

@@ -5,7 +5,13 @@ export const controlPlainDelRelease: Scenario = {
   fault: 'none; client releases by plain DEL and sometimes overruns',
   assumption: 'control',
   description: "Negative control: a client that releases with a plain DEL on every node. When it overran its TTL (as after a GC pause), its DEL deletes the next holder's lock and a third client gets in. The lock checker must catch it.",
-  groups: [{ variant: 'plain-del-release', fenced: true }],
+  // Correct clients share the resources (the broken client's DEL deletes their locks too),
+  // and a small pool keeps every resource contended, so that someone is waiting to walk in
+  // when a DEL removes the holder's key.
+  groups: [
+    { variant: 'plain-del-release', fenced: true, poolSize: 2 },
+    { variant: 'correct', fenced: true, poolSize: 2 },
+  ],
   nemeses: () => [],
   expected: () => ({ locks: 'unsafe', liveness: {} }),
 };

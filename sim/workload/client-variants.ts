@@ -53,7 +53,7 @@ const WRITE_BUDGET_MS = 5;
 const OVERRUN_MS: RangeMs = [100, 400];
 // How often the plain-DEL client overruns (as a GC pause would); its DEL then hits
 // whoever holds the lock by then.
-const PLAIN_DEL_OVERRUN_CHANCE = 0.25;
+const PLAIN_DEL_OVERRUN_CHANCE = 0.15;
 // The naive client waits this many TTLs for its nodes, as node-redlock waits for all
 // replies: long enough that a paused process still counts the votes it finds on resume.
 const NAIVE_WAIT_TTLS = 5;

@@ -77,7 +77,7 @@ describe('exit codes', () => {
 
 describe('settings', () => {
   it('has full and short defaults and names a bad option with its range', () => {
-    expect(resolveSettings({ seed: 1 })).toMatchObject({ runMs: 10_000, workers: 8, resources: 16, ttlMs: 1000 });
+    expect(resolveSettings({ seed: 1 })).toMatchObject({ runMs: 12_000, workers: 8, resources: 16, ttlMs: 1000 });
     expect(resolveSettings({ seed: 1, short: true })).toMatchObject({ runMs: 4000, workers: 6 });
     expect(() => resolveSettings({ seed: 1, workers: 0 })).toThrow(/workers must be an integer from 1 to 64/);
     expect(() => resolveSettings({ seed: 1, ttlMs: 5 })).toThrow(/ttl must be/);
