@@ -40,6 +40,9 @@ export function compareFigures(ours: readonly Figure[], theirs: readonly Figure[
       else verdict = (ratio < 1) === (figure.better === 'lower') ? 'ours' : 'theirs';
     } else if (figure.value === 0 && other.value === 0) {
       verdict = 'even';
+    } else if (other.value === 0 && Number.isFinite(figure.value)) {
+      // Theirs is zero and ours is not: no ratio, but the direction still says who wins.
+      verdict = figure.better === 'lower' ? 'theirs' : 'ours';
     }
     rows.push({ name: figure.name, unit: figure.unit, ours: figure.value, theirs: other.value, ratio, better: figure.better, verdict });
   }

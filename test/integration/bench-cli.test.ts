@@ -107,6 +107,14 @@ describe('redquorum bench against real redis-server', () => {
     expect(report.testbed).toMatch(/toxiproxy/);
   });
 
+  it('faults down:1: the workload still runs with one of three nodes unreachable', async () => {
+    const { report } = await runBench(parseBenchOptions('faults', { ...SOLO, iterations: '10', fault: 'down:1', nodes: '3' }));
+    const ours = report.libraries[0]!;
+    expect(ours.histograms['fault/acquire']?.count).toBe(10);
+    expect(ours.histograms['no fault/acquire']?.count).toBe(10);
+    expect(ours.errors).toBe(0);
+  });
+
   it('the CLI prints JSON, and rejects a bad option naming it, with exit code 2', async () => {
     const cli = [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(REPO_ROOT, 'bench', 'cli.ts')];
     const { stdout } = await run(process.execPath, [...cli, 'bench', 'latency', '--redis', redis(), '--iterations', '5', '--warmup', '0', '--rounds', '1', '--json', '--no-progress'], {

@@ -15,17 +15,20 @@ describe('compareFigures', () => {
     { name: 'cycle p50', value: 1010, unit: 'µs', better: 'lower' },
     { name: 'only ours', value: 1, unit: 'count', better: 'lower' },
     { name: 'errors', value: 0, unit: 'count', better: 'lower' },
+    { name: 'gave up', value: 5, unit: 'count', better: 'lower' },
   ];
   const theirs: Figure[] = [
     { name: 'wait p99', value: 600_000, unit: 'µs', better: 'lower' },
     { name: 'acquisitions/s', value: 800, unit: '/s', better: 'higher' },
     { name: 'cycle p50', value: 1000, unit: 'µs', better: 'lower' },
     { name: 'errors', value: 0, unit: 'count', better: 'lower' },
+    { name: 'gave up', value: 0, unit: 'count', better: 'lower' },
   ];
 
   it('divides ours by theirs and names who each figure favours', () => {
     const rows = compareFigures(ours, theirs);
-    expect(rows.map((row) => row.name)).toEqual(['wait p99', 'acquisitions/s', 'cycle p50', 'errors']);
+    expect(rows.map((row) => row.name)).toEqual(['wait p99', 'acquisitions/s', 'cycle p50', 'errors', 'gave up']);
+    expect(rows[4]).toMatchObject({ ratio: null, verdict: 'theirs' });
     expect(rows[0]).toMatchObject({ ratio: 50_000 / 600_000, verdict: 'ours', better: 'lower' });
     expect(rows[1]).toMatchObject({ ratio: 0.5, verdict: 'theirs', better: 'higher' });
     expect(rows[2]).toMatchObject({ verdict: 'even' });
