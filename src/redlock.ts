@@ -19,9 +19,6 @@ import { runUsing } from './using.js';
 import { checkClients, checkDuration, checkResources } from './validate.js';
 import { validityMs } from './validity.js';
 
-/** The widest spread of the attempts of waiters woken by one release. */
-const NOTIFIED_SPREAD_MS_MAX = 3;
-
 /** node-redlock v5's words when an operation runs out of attempts. */
 const NO_QUORUM_MESSAGE = 'The operation was unable to achieve a quorum during its retry window.';
 
@@ -84,6 +81,42 @@ export class Redlock extends EventEmitter {
     const s = mergeSettings(this.settings, settings);
     const signal = settings?.signal;
     signal?.throwIfAborted();
+    if (!s.releaseNotifications) {
+      return this.acquireLoop(keys, ttlMs, s, signal, () => abortableSleep(retryDelayMs(s.retryDelay, s.retryJitter, this.random), signal));
+    }
+    // Waiters of this process for the same resources queue in one line: only the first
+    // retries when a release is published, so a hot lock passes from one waiter to the
+    // next in arrival order, at one attempt per release instead of one per waiter.
+    this.notifier ??= new ReleaseNotifier([...this.clients], { onError: (error) => this.emitError(error) });
+    const notifier = this.notifier;
+    const ticket = notifier.joinLine(keys);
+    const waitForTurn = async (sinceMs: number): Promise<void> => {
+      const delayMs = retryDelayMs(s.retryDelay, s.retryJitter, this.random);
+      if ((await notifier.waitForTurn(ticket, delayMs, signal, sinceMs)) === 'aborted') signal?.throwIfAborted();
+    };
+    let acquired = false;
+    try {
+      if (!ticket.first) await waitForTurn(this.clock());
+      const lock = await this.acquireLoop(keys, ttlMs, s, signal, waitForTurn);
+      acquired = true;
+      return lock;
+    } finally {
+      // Leaving without the lock hands the turn on at once: no release of ours will.
+      ticket.leave(acquired);
+    }
+  }
+
+  /**
+   * The attempts of one acquire. `waitToRetry` gets the start of the failed attempt (a
+   * release seen since then must not be missed) and resolves when the next may begin.
+   */
+  private async acquireLoop(
+    keys: string[],
+    ttlMs: number,
+    s: Settings,
+    signal: AbortSignal | undefined,
+    waitToRetry: (attemptStartMs: number) => Promise<void>,
+  ): Promise<Lock> {
     const value = randomLockValue();
     const scriptKeys = s.fencing ? [...keys, ...keys.map(fenceKey)] : keys;
     const args = [value, String(ttlMs), String(keys.length)];
@@ -132,7 +165,7 @@ export class Redlock extends EventEmitter {
           lastAttempt: outcomes,
         });
       }
-      await this.waitToRetry(keys, s, startMs, signal);
+      await waitToRetry(startMs);
     }
   }
 
@@ -285,24 +318,6 @@ export class Redlock extends EventEmitter {
     const votes = await this.fanOut((node, done) => node.run(RELEASE, keys, [value, '0'], done), judgeAnyReply, timeoutMs);
     const outcomes = await votes.all;
     for (const outcome of outcomes) if (outcome.error) this.emitError(outcome.error);
-  }
-
-  /**
-   * The pause between two acquire attempts: the jittered retry delay, cut short by a
-   * release of one of the resources when release notifications are on. Woken waiters
-   * spread their next attempt over a few ms so that one of them wins the whole quorum
-   * instead of all splitting it.
-   */
-  private async waitToRetry(keys: readonly string[], s: Settings, attemptStartMs: number, signal: AbortSignal | undefined): Promise<void> {
-    const delayMs = retryDelayMs(s.retryDelay, s.retryJitter, this.random);
-    if (!s.releaseNotifications) {
-      await abortableSleep(delayMs, signal);
-      return;
-    }
-    this.notifier ??= new ReleaseNotifier([...this.clients], { onError: (error) => this.emitError(error) });
-    const outcome = await this.notifier.waitForRelease(keys, delayMs, signal, attemptStartMs);
-    if (outcome === 'aborted') signal?.throwIfAborted();
-    if (outcome === 'notified') await abortableSleep(this.random() * Math.min(s.retryJitter, NOTIFIED_SPREAD_MS_MAX), signal);
   }
 
   private untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

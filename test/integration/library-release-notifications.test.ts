@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { monotonicMs } from '../../src/clock.js';
+import { Redlock } from '../../src/index.js';
+import { findOverlaps, type HoldInterval } from './helpers/hold-intervals.js';
+import { lockKeys, resetAfterEach, sleep, withServers } from './helpers/servers.js';
+
+const TTL_MS = 5_000;
+// Long enough that a waiter woken by the release is told apart from one that slept it out.
+const RETRY_DELAY_MS = 2_000;
+
+describe('releaseNotifications', () => {
+  const fx = withServers(3);
+  resetAfterEach(fx);
+
+  it('wakes a waiting acquire when the holder releases, long before its retry delay', async () => {
+    const holder = new Redlock(fx.connect());
+    const waiter = new Redlock(fx.connect(), { releaseNotifications: true, retryDelay: RETRY_DELAY_MS, retryJitter: 0 });
+    try {
+      const held = await holder.acquire(['wake'], TTL_MS);
+      const startMs = monotonicMs();
+      const waiting = waiter.acquire(['wake'], TTL_MS);
+      await sleep(100);
+      await held.release();
+      const lock = await waiting;
+      const waitedMs = monotonicMs() - startMs;
+      expect(waitedMs).toBeLessThan(RETRY_DELAY_MS / 2);
+      await lock.release();
+    } finally {
+      await waiter.quit();
+    }
+  });
+
+  it('without notifications the same waiter sleeps out its retry delay (the control)', async () => {
+    const holder = new Redlock(fx.connect());
+    const waiter = new Redlock(fx.connect(), { retryDelay: 600, retryJitter: 0 });
+    const held = await holder.acquire(['control'], TTL_MS);
+    const startMs = monotonicMs();
+    const waiting = waiter.acquire(['control'], TTL_MS);
+    await sleep(100);
+    await held.release();
+    const lock = await waiting;
+    expect(monotonicMs() - startMs).toBeGreaterThanOrEqual(600);
+    await lock.release();
+  });
+
+  it('passes a hot lock between the waiters of one process in turn, exclusively, with no one giving up', async () => {
+    const redlock = new Redlock(fx.connect(), { releaseNotifications: true });
+    const intervals: HoldInterval[] = [];
+    const perWorker = [0, 0, 0, 0, 0, 0];
+    let gaveUp = 0;
+    const deadlineMs = monotonicMs() + 2_000;
+    try {
+      await Promise.all(
+        perWorker.map(async (_, worker) => {
+          while (monotonicMs() < deadlineMs) {
+            try {
+              const lock = await redlock.acquire(['hot'], TTL_MS);
+              const start = monotonicMs();
+              await sleep(1);
+              const end = monotonicMs();
+              intervals.push({ holder: `w${worker}-${intervals.length}`, resource: 'hot', startMs: start, endMs: end });
+              await lock.release();
+              perWorker[worker]! += 1;
+            } catch {
+              gaveUp += 1;
+            }
+            await sleep(2);
+          }
+        }),
+      );
+    } finally {
+      await redlock.quit();
+    }
+    expect(findOverlaps(intervals)).toEqual([]);
+    expect(gaveUp).toBe(0);
+    expect(Math.min(...perWorker)).toBeGreaterThan(0);
+    // In turn: no waiter gets more than twice the share of another.
+    expect(Math.max(...perWorker) / Math.min(...perWorker)).toBeLessThanOrEqual(2);
+    console.log(`hand-off: ${intervals.length} acquisitions in 2 s by 6 waiters, per waiter ${perWorker.join(' ')}`);
+  });
+
+  it('hands the turn on at once when the first waiter in line is aborted', async () => {
+    const holder = new Redlock(fx.connect());
+    const redlock = new Redlock(fx.connect(), { releaseNotifications: true, retryDelay: RETRY_DELAY_MS, retryJitter: 0 });
+    try {
+      const held = await holder.acquire(['line'], TTL_MS);
+      const controller = new AbortController();
+      const first = redlock.acquire(['line'], TTL_MS, { signal: controller.signal });
+      const firstSettled = first.then(
+        () => 'acquired',
+        (error: unknown) => (error instanceof Error ? error.name : String(error)),
+      );
+      await sleep(50);
+      const second = redlock.acquire(['line'], TTL_MS);
+      await sleep(50);
+      controller.abort();
+      expect(await firstSettled).toBe('AbortError');
+      const startMs = monotonicMs();
+      await held.release();
+      const lock = await second;
+      expect(monotonicMs() - startMs).toBeLessThan(RETRY_DELAY_MS / 2);
+      await lock.release();
+    } finally {
+      await redlock.quit();
+    }
+    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: 100, interval: 5 }).toEqual([]);
+  });
+
+  it('opens one subscriber connection per node only once a wait happens, and quit() closes it', async () => {
+    const clientCount = async (): Promise<number> => {
+      const list = (await fx.admin(0).client('LIST')) as string;
+      return list.trim().split('\n').length;
+    };
+    const baseline = await clientCount();
+    const redlock = new Redlock(fx.connect(), { releaseNotifications: true, retryDelay: 50, retryJitter: 0, retryCount: 1 });
+    const lock = await redlock.acquire(['subscribers'], TTL_MS);
+    expect(await clientCount()).toBe(baseline + 1); // the lock client alone
+    await expect(redlock.acquire(['subscribers'], TTL_MS)).rejects.toThrow(/unable to achieve a quorum/);
+    await expect.poll(clientCount, { timeout: 1_000 }).toBe(baseline + 2);
+    await lock.release();
+    await redlock.quit();
+    await expect.poll(clientCount, { timeout: 1_000 }).toBe(baseline);
+  });
+});
