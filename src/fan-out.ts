@@ -72,7 +72,9 @@ export function fanOut<T>(
       }
     };
     const timer = setTimeout(() => {
-      for (const node of nodes) record(node, new NodeTimeoutError(node.index, node.address, timeoutMs), undefined);
+      for (const node of nodes) {
+        if (!outcomes.has(node.index)) record(node, new NodeTimeoutError(node.index, node.address, timeoutMs), undefined);
+      }
     }, timeoutMs);
     for (const node of nodes) send(node, (error, reply) => record(node, error, reply));
   });

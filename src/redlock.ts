@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { abortableSleep } from './abortable-sleep.js';
 import { AttemptLog } from './attempt-log.js';
 import { monotonicMs, type MonotonicClock } from './clock.js';
-import { publishAttempt } from './diagnostics.js';
+import { attemptChannel, publishAttempt } from './diagnostics.js';
 import { ExecutionError, type ExecutionFailure } from './errors/execution-error.js';
 import { ResourceLockedError } from './errors/resource-locked-error.js';
 import { failureReason } from './failure-reason.js';
@@ -127,14 +127,14 @@ export class Redlock extends EventEmitter {
     for (let attempt = 1; ; attempt += 1) {
       const startMs = this.clock();
       let reason: ExecutionFailure;
-      let outcomes: readonly NodeOutcome[];
+      let outcomes: ReadonlyMap<number, NodeOutcome>;
       try {
         const votes = await this.untilAborted(
           this.fanOut((node, done) => node.run(ACQUIRE, scriptKeys, args, done), judgeAcquire(keys), timeoutMs),
           signal,
         );
         attempts.push(votes.stats);
-        outcomes = [...votes.outcomes.values()];
+        outcomes = votes.outcomes;
         if (votes.decision === 'for') {
           const fence = s.fencing ? await this.writeFence(keys, votes.values.values(), timeoutMs) : undefined;
           const elapsedMs = this.clock() - startMs;
@@ -148,7 +148,7 @@ export class Redlock extends EventEmitter {
           reason = fence === null ? 'unavailable' : 'validity';
         } else {
           this.report('acquire', keys, attempt, votes, this.clock() - startMs);
-          reason = failureReason(outcomes);
+          reason = failureReason(outcomes.values());
         }
       } catch (error) {
         // Aborted mid-attempt: some nodes may have set the key; take it back first.
@@ -162,7 +162,7 @@ export class Redlock extends EventEmitter {
           resources: keys,
           reason,
           attemptCount: attempts.count,
-          lastAttempt: outcomes,
+          lastAttempt: [...outcomes.values()],
         });
       }
       await waitToRetry(startMs);
@@ -343,18 +343,21 @@ export class Redlock extends EventEmitter {
   }
 
   private report(operation: Operation, resources: readonly string[], attempt: number, votes: FanOut<unknown>, elapsedMs: number, validity?: number): void {
-    const outcomes = [...votes.outcomes.values()];
-    publishAttempt({
-      operation,
-      resources,
-      attempt,
-      decision: votes.decision,
-      outcomes,
-      elapsedMs,
-      ...(validity === undefined ? {} : { validityMs: validity }),
-    });
+    // Both consumers are optional; with neither, an attempt costs no event object.
+    if (attemptChannel.hasSubscribers) {
+      publishAttempt({
+        operation,
+        resources,
+        attempt,
+        decision: votes.decision,
+        outcomes: [...votes.outcomes.values()],
+        elapsedMs,
+        ...(validity === undefined ? {} : { validityMs: validity }),
+      });
+    }
+    if (this.listenerCount('error') === 0) return;
     // As node-redlock v5 does, every refusal is emitted, ResourceLockedError included.
-    for (const outcome of outcomes) if (outcome.error) this.emitError(outcome.error);
+    for (const outcome of votes.outcomes.values()) if (outcome.error) this.emit('error', outcome.error);
   }
 
   private emitError(error: Error): void {
