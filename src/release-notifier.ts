@@ -273,6 +273,9 @@ export class ReleaseNotifier {
       // Errors of a subscriber only cost notifications; an unhandled 'error' event would crash.
       subscriber.on('error', (error: Error) => this.onError?.(error));
       subscriber.on('message', (channel: string) => this.onRelease(channel));
+      // A subscriber only serves waits, which hold their own timers: its socket must not
+      // keep the process alive once the caller's own clients are closed.
+      subscriber.on('connect', () => (subscriber as { stream?: { unref?: () => void } }).stream?.unref?.());
       return subscriber;
     });
     return this.subscribers;
