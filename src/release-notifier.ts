@@ -72,8 +72,8 @@ interface ChannelState {
 
 /**
  * Wakes lock waiters when a lock is released instead of letting them sleep out a blind
- * retry delay. The release script (and a failed attempt's clean-up, which runs the same
- * script) PUBLISHes on `releaseChannel(key)` on every node where it deleted the key;
+ * retry delay. The release script PUBLISHes on `releaseChannel(key)` on every node
+ * where it deleted the key (a failed attempt's clean-up does not: see scripts.ts);
  * this class holds one subscriber connection per node (a duplicate of the node's
  * client, created on the first wait, closed by quit()) and resolves a wait as soon as
  * any node reports a release of any of its resources.
@@ -229,7 +229,7 @@ export class ReleaseNotifier {
       this.channels.set(channel, state);
       for (const subscriber of this.ensureSubscribers()) {
         // Not awaited: a node that is down must not hold up the wait; its timeout bounds it.
-        subscriber.subscribe(channel).catch(() => undefined);
+        subscriber.subscribe(channel).catch((error: Error) => this.onError?.(error));
       }
     }
     clearTimeout(state.lingerTimer);
@@ -250,7 +250,7 @@ export class ReleaseNotifier {
     if (!state || state.waiters.size > 0) return;
     clearTimeout(state.lingerTimer);
     this.channels.delete(channel);
-    for (const subscriber of this.subscribers ?? []) subscriber.unsubscribe(channel).catch(() => undefined);
+    for (const subscriber of this.subscribers ?? []) subscriber.unsubscribe(channel).catch((error: Error) => this.onError?.(error));
   }
 
   /** Drops the oldest channel nobody waits on; false when every channel has waiters. */
