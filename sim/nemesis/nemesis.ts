@@ -35,6 +35,13 @@ export interface Nemesis {
   inject(ctx: NemesisContext): Promise<void>;
   heal(ctx: NemesisContext): Promise<void>;
   teardown(ctx: NemesisContext): Promise<void>;
+  /**
+   * Only for nemeses that act through Toxiproxy: after toxiproxy-server was restarted
+   * (a hung API, see Testbed.restartToxiproxy) every toxic is gone; this places this
+   * nemesis's toxics again if it is active, and does nothing otherwise. Records nothing:
+   * the runner records the restart itself as a fault window.
+   */
+  restore?(ctx: NemesisContext): Promise<void>;
 }
 
 /** A fault event stamped now. */

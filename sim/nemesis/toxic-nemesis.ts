@@ -32,5 +32,8 @@ export function toxicNemesis(name: string, plan: ToxicPlan): Nemesis {
     },
     heal,
     teardown: heal,
+    async restore(ctx) {
+      if (active) await placeToxics(ctx.testbed, plan.placements(ctx.testbed));
+    },
   };
 }

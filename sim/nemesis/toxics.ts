@@ -1,5 +1,6 @@
 import type { ICreateToxicBody, Proxy, ToxicDirection, ToxicType } from 'toxiproxy-node-client';
 import type { Testbed } from '../testbed/testbed.js';
+import { toxiproxyCall } from '../testbed/toxiproxy-call.js';
 
 /** One toxic on one (group, node) proxy. */
 export interface ToxicPlacement {
@@ -27,7 +28,7 @@ export async function placeToxics(testbed: Testbed, placements: readonly ToxicPl
     placements.map(async ({ group, node, toxic }) => {
       const proxy = testbed.proxy(group, node);
       await removeToxicIfPresent(proxy, toxic.name);
-      await proxy.addToxic(toxic);
+      await toxiproxyCall(`add toxic ${toxic.name} on ${proxy.name}`, () => proxy.addToxic(toxic));
     }),
   );
 }
@@ -41,11 +42,12 @@ export async function removeToxics(testbed: Testbed, placements: readonly ToxicP
 
 /**
  * Lists the proxy's toxics first instead of deleting blindly and ignoring a 404: an error
- * here is then always a real one (Toxiproxy down, proxy missing), never swallowed.
+ * here is then always a real one (Toxiproxy down, proxy missing), never swallowed. Every
+ * call is bounded (toxiproxyCall): a removal is where Toxiproxy's API can hang.
  */
 async function removeToxicIfPresent(proxy: Proxy, name: string): Promise<void> {
-  const { data } = await proxy.api.get<{ name: string }[]>(`${proxy.getPath()}/toxics`);
+  const { data } = await toxiproxyCall(`list toxics on ${proxy.name}`, () => proxy.api.get<{ name: string }[]>(`${proxy.getPath()}/toxics`));
   if (!data.some((toxic) => toxic.name === name)) return;
-  const toxic = await proxy.getToxic(name);
-  await toxic.remove();
+  const toxic = await toxiproxyCall(`get toxic ${name} on ${proxy.name}`, () => proxy.getToxic(name));
+  await toxiproxyCall(`remove toxic ${name} on ${proxy.name}`, () => toxic.remove());
 }

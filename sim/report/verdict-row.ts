@@ -25,4 +25,10 @@ export interface VerdictRow {
   readonly observed: string;
   /** Whether observed matches expected. */
   readonly pass: boolean;
+  /**
+   * What the harness had to do that a reader must know, e.g. "toxiproxy-server hung and
+   * was restarted". The verdict cell gets a "*" and the table lists the notes under it.
+   * @default none
+   */
+  readonly notes?: readonly string[];
 }

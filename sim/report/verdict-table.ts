@@ -56,6 +56,11 @@ export function renderVerdictTable(rows: readonly VerdictRow[], options: Verdict
   const failed = rows.filter((row) => !row.pass).length;
   lines.push('');
   lines.push(`${rows.length} scenarios: ${rows.length - failed} PASS, ${failed} FAIL`);
+  const noted = rows.filter((row) => (row.notes?.length ?? 0) > 0);
+  if (noted.length > 0) {
+    lines.push('* harness notes:');
+    for (const row of noted) for (const note of row.notes ?? []) lines.push(`  ${row.scenario}: ${note}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,12 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { monotonicMs } from '../../src/clock.js';
 import type { Random } from '../random.js';
-import { bounded } from './bounded.js';
+import type { HarnessSteps } from './harness-steps.js';
 import { planWindows, WHOLE_RUN, type FaultWindow } from '../scenarios/schedule.js';
 import type { Nemesis, NemesisContext, ScheduledNemesis } from '../scenarios/types.js';
-
-// Bound of one inject or heal (a delayed restart waits about 1.5 TTL inside heal).
-const STEP_TIMEOUT_MS = 15_000;
 
 /** A nemesis with its planned windows (relative to the run's start). */
 export interface PlannedNemesis {
@@ -45,15 +42,17 @@ export interface AppliedWindow {
 
 /**
  * Plays the windowed nemeses against the clock from `startMs` (monotonic): inject at each
- * window's start, heal at its end. Whole-run nemeses are injected before the workers go
- * and healed after they stop, by the runner. Failures are collected, never thrown, so a
- * broken nemesis cannot leave the others unhealed.
+ * window's start, heal at its end, each a bounded step of `steps` (which restarts a hung
+ * Toxiproxy). Whole-run nemeses are injected before the workers go and healed after they
+ * stop, by the runner. Failures are collected, never thrown, so a broken nemesis cannot
+ * leave the others unhealed.
  */
 export async function playTimeline(
   planned: readonly PlannedNemesis[],
   contextFor: (plan: PlannedNemesis) => NemesisContext,
   startMs: number,
   problems: string[],
+  steps: Pick<HarnessSteps, 'run'>,
 ): Promise<AppliedWindow[]> {
   const applied: AppliedWindow[] = [];
   await Promise.all(
@@ -65,7 +64,7 @@ export async function playTimeline(
           await sleepUntil(startMs + window.startMs);
           let injectedMs: number | undefined;
           try {
-            await bounded(`nemesis ${plan.nemesis.name} inject`, STEP_TIMEOUT_MS, () => plan.nemesis.inject(ctx));
+            await steps.run(`nemesis ${plan.nemesis.name} inject`, () => plan.nemesis.inject(ctx));
             injectedMs = monotonicMs();
           } catch (error) {
             problems.push(`nemesis ${plan.nemesis.name} inject failed: ${(error as Error).message}`);
@@ -73,7 +72,7 @@ export async function playTimeline(
           await sleepUntil(startMs + window.endMs);
           const healStartMs = monotonicMs();
           try {
-            await bounded(`nemesis ${plan.nemesis.name} heal`, STEP_TIMEOUT_MS, () => plan.nemesis.heal(ctx));
+            await steps.run(`nemesis ${plan.nemesis.name} heal`, () => plan.nemesis.heal(ctx));
           } catch (error) {
             problems.push(`nemesis ${plan.nemesis.name} heal failed: ${(error as Error).message}`);
           }

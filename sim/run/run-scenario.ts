@@ -9,7 +9,7 @@ import type { Expectation, NemesisContext, Scenario, ScenarioParams } from '../s
 import type { Testbed } from '../testbed/testbed.js';
 import { readFinalCounters } from '../workload/resource.js';
 import { planNemeses, playTimeline, type AppliedWindow, type PlannedNemesis } from './fault-timeline.js';
-import { bounded } from './bounded.js';
+import { HarnessSteps, type ToxiproxyRestart } from './harness-steps.js';
 import { judge, type Judgement, type Observed } from './judge.js';
 import { snapshotKeys } from './key-snapshot.js';
 import { observe } from './observe.js';
@@ -31,6 +31,10 @@ export interface ScenarioResult {
   readonly history: readonly HistoryEvent[];
   /** Where the merged history was written. */
   readonly historyPath: string;
+  /** Restarts of a hung toxiproxy-server during the run (empty when none was needed). */
+  readonly toxiproxyRestarts: readonly ToxiproxyRestart[];
+  /** Harness notes for the verdict: what the harness had to do that the reader should know. */
+  readonly notes: readonly string[];
 }
 
 export interface RunScenarioOptions {
@@ -44,6 +48,11 @@ export interface RunScenarioOptions {
 // Bound of any one nemesis or testbed step (a delayed restart waits about 1.5 TTL inside
 // heal); beyond it the step is a harness problem, not a hang.
 const STEP_TIMEOUT_MS = 15_000;
+// Bound of one toxiproxy-server restart (start, then recreate every proxy) and, separately,
+// of putting the active toxics back.
+const TOXIPROXY_RESTART_TIMEOUT_MS = 20_000;
+// Restarts of a hung toxiproxy-server allowed in one scenario; a third hang is a harness crash.
+const TOXIPROXY_RESTARTS_MAX = 2;
 // How often progress is reported while the workload runs.
 const PROGRESS_TICK_MS = 250;
 
@@ -72,8 +81,20 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
   if (scenario.groups.length > testbed.groupCount) {
     throw new RangeError(`scenario ${scenario.id} needs ${scenario.groups.length} client groups, the testbed has ${testbed.groupCount}`);
   }
-  await bounded('healAll', STEP_TIMEOUT_MS, () => testbed.healAll());
-  await bounded('flushAll', STEP_TIMEOUT_MS, () => testbed.flushAll());
+  const set: PlannedNemesis[] = [];
+  const steps = new HarnessSteps({
+    testbed,
+    stepTimeoutMs: STEP_TIMEOUT_MS,
+    restartTimeoutMs: TOXIPROXY_RESTART_TIMEOUT_MS,
+    maxRestarts: TOXIPROXY_RESTARTS_MAX,
+    // Every nemesis set up so far that acts through Toxiproxy puts its toxics back if active.
+    restoreFaults: async () => {
+      for (const plan of set) await plan.nemesis.restore?.(contextFor(plan));
+    },
+    record: (event) => faultEvents.push(event),
+  });
+  await steps.run('healAll', () => testbed.healAll());
+  await steps.run('flushAll', () => testbed.flushAll());
 
   const configs = planWorkers(scenario, settings, testbed, historyDir, random.fork('workers'));
   const planned = planNemeses(scenario.nemeses(params, random.fork('faults')), settings.runMs, random.fork('nemeses'));
@@ -97,23 +118,22 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
     }
     return ctx;
   };
-  const set: PlannedNemesis[] = [];
   const wholeRunStarts = new Map<PlannedNemesis, number>();
   try {
     pool = await WorkerPool.start(configs);
     for (const plan of planned) {
-      await bounded(`nemesis ${plan.nemesis.name} setup`, STEP_TIMEOUT_MS, () => plan.nemesis.setup(contextFor(plan)));
+      await steps.run(`nemesis ${plan.nemesis.name} setup`, () => plan.nemesis.setup(contextFor(plan)));
       set.push(plan);
     }
     for (const plan of planned.filter((p) => p.wholeRun)) {
-      await bounded(`nemesis ${plan.nemesis.name} inject`, STEP_TIMEOUT_MS, () => plan.nemesis.inject(contextFor(plan)));
+      await steps.run(`nemesis ${plan.nemesis.name} inject`, () => plan.nemesis.inject(contextFor(plan)));
       wholeRunStarts.set(plan, monotonicMs());
     }
     const goMs = monotonicMs();
     pool.go();
     const progress = reportProgress(goMs, settings.runMs, options.onProgress);
     try {
-      applied = await playTimeline(planned, contextFor, goMs, problems);
+      applied = await playTimeline(planned, contextFor, goMs, problems, steps);
       await pool.waitForExit(Math.max(0, goMs + settings.runMs - monotonicMs()) + 3 * settings.ttlMs);
     } finally {
       progress.stop();
@@ -127,16 +147,16 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
       try {
         if (plan.wholeRun) {
           const endMs = monotonicMs();
-          await bounded(`nemesis ${plan.nemesis.name} heal`, STEP_TIMEOUT_MS, () => plan.nemesis.heal(ctx));
+          await steps.run(`nemesis ${plan.nemesis.name} heal`, () => plan.nemesis.heal(ctx));
           const startedMs = wholeRunStarts.get(plan);
           if (startedMs !== undefined) applied.push({ name: plan.nemesis.name, startMs: startedMs, endMs, healedMs: monotonicMs() });
         }
-        await bounded(`nemesis ${plan.nemesis.name} teardown`, STEP_TIMEOUT_MS, () => plan.nemesis.teardown(ctx));
+        await steps.run(`nemesis ${plan.nemesis.name} teardown`, () => plan.nemesis.teardown(ctx));
       } catch (error) {
         problems.push(`nemesis ${plan.nemesis.name} teardown failed: ${(error as Error).message}`);
       }
     }
-    await bounded('healAll', STEP_TIMEOUT_MS, () => testbed.healAll()).catch((error: unknown) => problems.push(`healAll failed: ${(error as Error).message}`));
+    await steps.run('healAll', () => testbed.healAll()).catch((error: unknown) => problems.push(`healAll failed: ${(error as Error).message}`));
   }
   if (pool) problems.push(...pool.problems);
 
@@ -162,7 +182,21 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
   const historyPath = join(options.outDir, 'history.jsonl');
   writeFileSync(historyPath, history.map((event) => JSON.stringify(event)).join('\n') + '\n');
   options.onProgress?.(1);
-  return { scenario, seed: settings.seed, runMs: settings.runMs, expected, applied, checks, observed, judgement: judge(expected, observed), history, historyPath };
+  const notes = steps.describe() === '' ? [] : [steps.describe()];
+  return {
+    scenario,
+    seed: settings.seed,
+    runMs: settings.runMs,
+    expected,
+    applied,
+    checks,
+    observed,
+    judgement: judge(expected, observed),
+    history,
+    historyPath,
+    toxiproxyRestarts: [...steps.restarts],
+    notes,
+  };
 }
 
 function gatherHistory(paths: readonly string[], faults: readonly FaultEvent[], problems: string[]): HistoryEvent[] {

@@ -27,6 +27,7 @@ export function describeObserved(result: ScenarioResult): string {
   if (result.judgement.reasons.length > 0 || o.acquiredDuringFault > 0) parts.push(`${o.acquiredDuringFault} acquired during fault`);
   if (o.maxRecoveryMs !== null) parts.push(`recovered in ${Math.round(o.maxRecoveryMs)} ms`);
   parts.push(`${o.faultWindows} fault windows`);
+  parts.push(...result.notes);
   const observed = parts.join('; ');
   return result.judgement.status === 'pass' ? observed : `${observed}. ${result.judgement.status}: ${result.judgement.reasons.join('; ')}`;
 }
@@ -48,5 +49,6 @@ export function toVerdictRow(result: ScenarioResult): VerdictRow {
     expected: describeExpected(result.expected),
     observed: describeObserved(result),
     pass: result.judgement.status === 'pass',
+    ...(result.notes.length > 0 ? { notes: result.notes } : {}),
   };
 }

@@ -67,6 +67,9 @@ export async function startEmbeddedTestbed(options: EmbeddedTestbedOptions = {})
       resource: { host: resourceNode.host, port: resourceNode.port },
       redis,
       stopServers,
+      // Same port, so the client's API URL and every proxy's listen port stay valid.
+      restartToxiproxyServer: () => toxiproxyServer.restart(),
+      toxiproxyPid: () => toxiproxyServer.pid,
     });
   } catch (error) {
     await stopServers();

@@ -4,6 +4,7 @@ import { proxyName } from './proxy-names.js';
 import { withRedis } from './redis-admin.js';
 import type { RedisServers } from './redis-servers.js';
 import type { Testbed } from './testbed.js';
+import { toxiproxyCall, TOXIPROXY_CALL_TIMEOUT_MS } from './toxiproxy-call.js';
 
 /** One proxy to create: group `group`'s path to node `node`. */
 export interface ProxySpec {
@@ -28,7 +29,17 @@ export interface ProxiedTestbedParts {
   readonly redis?: RedisServers;
   /** Stops what this testbed started. */
   readonly stopServers?: () => Promise<void>;
+  /**
+   * Kills toxiproxy-server and starts it again on the same API port (empty): only a
+   * testbed that runs the server itself can. See Testbed.restartToxiproxy.
+   */
+  readonly restartToxiproxyServer?: () => Promise<void>;
+  /** The toxiproxy-server process id, when this testbed runs it. */
+  readonly toxiproxyPid?: () => number | undefined;
 }
+
+// Recreating every proxy is one call per proxy; they are created in parallel.
+const RECREATE_TIMEOUT_MS = 2 * TOXIPROXY_CALL_TIMEOUT_MS;
 
 /**
  * The Testbed every flavour shares: the flavours differ only in who starts the servers
@@ -39,7 +50,11 @@ export class ProxiedTestbed implements Testbed {
   readonly groupCount: number;
   readonly resourceEndpoint: Endpoint;
   readonly redis?: RedisServers;
+  readonly canRestartToxiproxy: boolean;
   private readonly clients: readonly (readonly Endpoint[])[];
+  private proxies: readonly (readonly Proxy[])[];
+  private restarts = 0;
+  private restarting: Promise<void> | undefined;
   private stopped = false;
 
   constructor(private readonly parts: ProxiedTestbedParts) {
@@ -47,7 +62,40 @@ export class ProxiedTestbed implements Testbed {
     this.groupCount = parts.groupCount;
     this.resourceEndpoint = parts.resource;
     if (parts.redis) this.redis = parts.redis;
+    this.canRestartToxiproxy = parts.restartToxiproxyServer !== undefined;
+    this.proxies = parts.proxies;
     this.clients = parts.proxies.map((row) => row.map((proxy) => clientEndpointOf(proxy, parts.clientHost)));
+  }
+
+  get toxiproxyPid(): number | undefined {
+    return this.parts.toxiproxyPid?.();
+  }
+
+  get toxiproxyRestarts(): number {
+    return this.restarts;
+  }
+
+  /**
+   * Restarts toxiproxy-server on its port and recreates every proxy on the listen port it
+   * had, so clients reconnect to the same endpoints; the new proxies have no toxics.
+   * Concurrent callers share one restart.
+   */
+  restartToxiproxy(): Promise<void> {
+    const restartServer = this.parts.restartToxiproxyServer;
+    if (!restartServer) {
+      return Promise.reject(new Error('only a testbed that runs its own toxiproxy-server (embedded) can restart it'));
+    }
+    this.restarting ??= (async () => {
+      const specs: ProxySpec[] = this.proxies.flatMap((row, group) =>
+        row.map((proxy, node) => ({ group, node, listen: proxy.listen, upstream: proxy.upstream })),
+      );
+      await restartServer();
+      this.proxies = await toxiproxyCall('recreate every proxy', () => recreateProxies(this.parts.toxiproxy, specs, this.groupCount, this.nodeCount), RECREATE_TIMEOUT_MS);
+      this.restarts += 1;
+    })().finally(() => {
+      this.restarting = undefined;
+    });
+    return this.restarting;
   }
 
   clientEndpoints(group: number): Endpoint[] {
@@ -59,7 +107,7 @@ export class ProxiedTestbed implements Testbed {
   }
 
   proxy(group: number, node: number): Proxy {
-    const proxy = this.groupRow(this.parts.proxies, group)[node];
+    const proxy = this.groupRow(this.proxies, group)[node];
     if (!Number.isInteger(node) || proxy === undefined) {
       throw new RangeError(`node must be an integer from 0 to ${this.nodeCount - 1}, got ${String(node)}`);
     }
@@ -67,7 +115,7 @@ export class ProxiedTestbed implements Testbed {
   }
 
   async healAll(): Promise<void> {
-    await this.parts.toxiproxy.reset();
+    await toxiproxyCall('reset (remove every toxic)', () => this.parts.toxiproxy.reset());
   }
 
   async flushAll(): Promise<void> {

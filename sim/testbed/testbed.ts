@@ -26,8 +26,21 @@ export interface Testbed {
   readonly redis?: RedisServers;
   /** The toxiproxy-node-client proxy named `g<group>-n<node>`. */
   proxy(group: number, node: number): Proxy;
-  /** Removes every toxic and enables every proxy. */
+  /** Removes every toxic and enables every proxy (bounded: ToxiproxyHungError if it hangs). */
   healAll(): Promise<void>;
+  /** Whether restartToxiproxy can work: only when this process runs toxiproxy-server. */
+  readonly canRestartToxiproxy: boolean;
+  /** The toxiproxy-server process id, when this process runs it (embedded); else undefined. */
+  readonly toxiproxyPid: number | undefined;
+  /** How many times restartToxiproxy has run. */
+  readonly toxiproxyRestarts: number;
+  /**
+   * The way out of a hung Toxiproxy API (Shopify/toxiproxy#558): kills toxiproxy-server,
+   * starts it again on the same port and recreates every proxy on its old listen port,
+   * without toxics, so clients reconnect where they were. Rejects when
+   * canRestartToxiproxy is false. Concurrent callers share one restart.
+   */
+  restartToxiproxy(): Promise<void>;
   /** FLUSHALL on every node (directly) and on the resource, between scenarios. */
   flushAll(): Promise<void>;
   /** Stops what this testbed started (nothing for compose and explicit testbeds). Idempotent. */

@@ -55,6 +55,15 @@ describe('renderVerdictTable', () => {
     expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(renderVerdictTable(rows));
   });
 
+  it('marks a row whose harness needed help with "*" and lists its notes under the totals', () => {
+    const noted = [...rows, row('resets', { notes: ['harness: toxiproxy-server hung and was restarted 1x (on nemesis resets heal)'] })];
+    const lines = renderVerdictTable(noted).trimEnd().split('\n');
+    expect(lines.find((l) => l.startsWith('resets'))).toMatch(/PASS\*$/);
+    expect(lines.find((l) => l.startsWith('baseline'))).toMatch(/PASS$/);
+    expect(lines.slice(-2)).toEqual(['* harness notes:', '  resets: harness: toxiproxy-server hung and was restarted 1x (on nemesis resets heal)']);
+    expect(renderVerdictTable(rows)).not.toContain('harness notes');
+  });
+
   it('rejects a bad textColumnWidth, naming it', () => {
     expect(() => renderVerdictTable(rows, { textColumnWidth: 2 })).toThrow(/textColumnWidth/);
   });
