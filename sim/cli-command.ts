@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { randomSeed, SEED_MAX } from './random.js';
 import { renderVerdictTable } from './report/index.js';
 import { runCatalog } from './run/run-catalog.js';
-import { resolveSettings } from './run/settings.js';
+import { FULL_SETTINGS, resolveSettings, SHORT_SETTINGS } from './run/settings.js';
 import { CATALOG, selectScenarios } from './scenarios/catalog.js';
 import type { Scenario } from './scenarios/types.js';
 import { connectComposeTestbed, connectExplicitTestbed, startEmbeddedTestbed, type Testbed } from './testbed/testbed.js';
@@ -14,6 +14,9 @@ interface SimOptions {
   readonly seed?: number;
   readonly duration?: number;
   readonly workers?: number;
+  readonly loops?: number;
+  readonly holdMs?: readonly [number, number];
+  readonly thinkMs?: readonly [number, number];
   readonly resources?: number;
   readonly ttl?: number;
   readonly testbed: 'embedded' | 'compose';
@@ -36,9 +39,12 @@ export function simCommand(): Command {
     .description('run the fault-injection lab: scenarios of FAULTS.md on real Redis and Toxiproxy, checked, with a verdict table')
     .argument('[scenario...]', `scenario ids (default: all): ${CATALOG.map((s) => s.id).join(', ')}`)
     .option('--seed <n>', `seed of every random choice, 0 to ${SEED_MAX} (default: random, printed)`, integerArg('--seed', 0, SEED_MAX))
-    .option('--duration <s>', 'workload seconds per scenario (default 12, 4 with --short)', numberArg('--duration', 1, 600))
-    .option('--workers <w>', 'worker processes per scenario (default 8, 6 with --short)', integerArg('--workers', 1, 64))
-    .option('--resources <r>', 'resources per pool (default 16, 12 with --short)', integerArg('--resources', 1, 1000))
+    .option('--duration <s>', `workload seconds per scenario (default ${defaults('durationS')})`, numberArg('--duration', 1, 600))
+    .option('--workers <w>', `worker processes per scenario (default ${defaults('workers')})`, integerArg('--workers', 1, 64))
+    .option('--loops <n>', `concurrent lock loops per worker process, each a worker in the history (default ${defaults('loops')})`, integerArg('--loops', 1, 64))
+    .option('--resources <r>', `resources per pool (default ${defaults('resources')})`, integerArg('--resources', 1, 1000))
+    .option('--hold-ms <min-max>', `critical-section length in ms (default ${defaults('holdMs')})`, rangeArg('--hold-ms'))
+    .option('--think-ms <min-max>', `think time between operations in ms (default ${defaults('thinkMs')})`, rangeArg('--think-ms'))
     .option('--ttl <ms>', 'lock TTL in ms (default 1000)', integerArg('--ttl', 100, 60_000))
     .addOption(new Option('--testbed <kind>', 'embedded: start every server here; compose: the compose.yaml services').choices(['embedded', 'compose']).default('embedded'))
     .option('--redis <list>', 'explicit testbed: the Redis masters, host:port,...')
@@ -66,6 +72,9 @@ export function simCommand(): Command {
         short: options.short === true,
         ...(options.duration === undefined ? {} : { durationS: options.duration }),
         ...(options.workers === undefined ? {} : { workers: options.workers }),
+        ...(options.loops === undefined ? {} : { loops: options.loops }),
+        ...(options.holdMs === undefined ? {} : { holdMs: options.holdMs }),
+        ...(options.thinkMs === undefined ? {} : { thinkMs: options.thinkMs }),
         ...(options.resources === undefined ? {} : { resources: options.resources }),
         ...(options.ttl === undefined ? {} : { ttlMs: options.ttl }),
       });
@@ -121,6 +130,24 @@ function progressBar(scenarios: number): { label(text: string): void; update(sha
       if (!stopped) bar.stop();
       stopped = true;
     },
+  };
+}
+
+/** "<full>, <short> with --short" for one preset setting, for the help text. */
+function defaults(key: keyof typeof FULL_SETTINGS): string {
+  const text = (value: number | readonly number[]): string => (typeof value === 'number' ? String(value) : value.join('-'));
+  return `${text(FULL_SETTINGS[key])}, ${text(SHORT_SETTINGS[key])} with --short`;
+}
+
+function rangeArg(name: string): (value: string) => readonly [number, number] {
+  return (value) => {
+    const match = /^(\d+)-(\d+)$/.exec(value.trim());
+    const min = Number(match?.[1]);
+    const max = Number(match?.[2]);
+    if (!match || min > max || max > 60_000) {
+      throw new InvalidArgumentError(`${name} must be a range "min-max" of integers from 0 to 60000 with min <= max, got "${value}"`);
+    }
+    return [min, max];
   };
 }
 

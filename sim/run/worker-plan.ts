@@ -12,6 +12,8 @@ export interface RunSettings {
   readonly runMs: number;
   /** Worker processes per scenario (split over its groups). */
   readonly workers: number;
+  /** Concurrent lock loops per worker process (each a worker in the history). */
+  readonly loops: number;
   /** Resources per pool. */
   readonly resources: number;
   readonly ttlMs: number;
@@ -25,7 +27,7 @@ export interface RunSettings {
   readonly retryDelayMs: number;
   /** The library's per-node timeout. */
   readonly nodeTimeoutMs: number;
-  /** Hard bound on acquire attempts per worker. */
+  /** Hard bound on acquire attempts per loop. */
   readonly maxAttemptsPerWorker: number;
 }
 
@@ -53,25 +55,34 @@ export function splitWorkers(total: number, groups: readonly GroupSpec[]): numbe
 }
 
 /**
- * One WorkerConfig per worker of the scenario: a pure function of the scenario, the
- * settings and the random stream (each worker's seed is forked from it by worker id).
+ * One WorkerConfig per worker process of the scenario: a pure function of the scenario,
+ * the settings and the random stream. Each process runs its group's number of loops;
+ * loops are numbered across the run (they are the history's workers), and each loop's
+ * seed is forked from the stream by that number.
  */
 export function planWorkers(scenario: Scenario, settings: RunSettings, endpoints: PlanEndpoints, historyDir: string, random: Random): WorkerConfig[] {
   const counts = splitWorkers(settings.workers, scenario.groups);
   const configs: WorkerConfig[] = [];
+  let nextLoopId = 0;
   scenario.groups.forEach((group, groupIndex) => {
     const count = counts[groupIndex] ?? 1;
+    const loopsPerProcess = group.loops ?? settings.loops;
     for (let index = 0; index < count; index += 1) {
-      const workerId = configs.length;
+      const loops = Array.from({ length: loopsPerProcess }, () => {
+        const workerId = nextLoopId;
+        nextLoopId += 1;
+        return { workerId, seed: random.fork(`worker-${workerId}`).seed };
+      });
+      const workerId = loops[0]?.workerId ?? nextLoopId;
       configs.push({
         workerId,
+        loops,
         group: groupIndex,
         endpoints: [...endpoints.clientEndpoints(groupIndex)],
         resourceEndpoint: endpoints.resourceEndpoint,
         resources: poolResources(group.pool ?? 'r', poolSizeOf(group, settings)),
         ttlMs: settings.ttlMs,
         driftFactor: settings.driftFactor,
-        seed: random.fork(`worker-${workerId}`).seed,
         runMs: settings.runMs,
         maxAttempts: settings.maxAttemptsPerWorker,
         variant: group.variant,

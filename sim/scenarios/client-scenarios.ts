@@ -7,13 +7,26 @@ import type { GroupSpec, Scenario, ScenarioParams, ScheduledNemesis } from './ty
 // The paused workers' network is slowed so that most of their time is spent with an
 // acquisition in flight: a pause then lands between the SETs and their replies.
 const IN_FLIGHT_LATENCY_MS = 150;
+// Each of them spends about half its time with an acquisition in flight, so 4 loops per
+// paused process put about two acquisitions under every pause, even in the short run.
+const PAUSED_LOOPS_PER_PROCESS = 4;
 
 function pauseDuringAcquireGroups(variant: ClientVariant): GroupSpec[] {
   return [
-    // Group 0: the clients that get paused. The naive client has no fencing token.
-    { variant, fenced: variant === 'correct', workerShare: 1, holdMs: [50, 100], thinkMs: [0, 0], nodeTimeoutMs: 3 * IN_FLIGHT_LATENCY_MS },
-    // Group 1: fast contenders on the same resources, which take the lock while group 0 sleeps.
-    { variant: 'correct', fenced: variant === 'correct', workerShare: 1, holdMs: [5, 20], thinkMs: [0, 5] },
+    // Group 0: the clients that get paused. The naive client has no fencing token. Many
+    // loops per process, so that each pause catches several acquisitions in flight.
+    {
+      variant,
+      fenced: variant === 'correct',
+      workerShare: 1,
+      loops: PAUSED_LOOPS_PER_PROCESS,
+      holdMs: [50, 100],
+      thinkMs: [0, 0],
+      nodeTimeoutMs: 3 * IN_FLIGHT_LATENCY_MS,
+    },
+    // Group 1: fast contenders on the same resources (the run's hold and think times),
+    // which take the lock while group 0 sleeps.
+    { variant: 'correct', fenced: variant === 'correct', workerShare: 1 },
   ];
 }
 
@@ -59,9 +72,10 @@ export const clientPauseHold: Scenario = {
     // Groups 0 and 1 are paused; they spend most of their time inside the critical section.
     { variant: 'correct', fenced: true, pool: 'r', workerShare: 1, holdMs: [200, 500], thinkMs: [0, 0] },
     { variant: 'correct', fenced: false, pool: 'u', workerShare: 1, holdMs: [200, 500], thinkMs: [0, 0] },
-    // Groups 2 and 3: contenders that keep writing while the others are stopped.
-    { variant: 'correct', fenced: true, pool: 'r', workerShare: 1, holdMs: [5, 20], thinkMs: [0, 5] },
-    { variant: 'correct', fenced: false, pool: 'u', workerShare: 1, holdMs: [5, 20], thinkMs: [0, 5] },
+    // Groups 2 and 3: contenders that keep writing while the others are stopped (the
+    // run's hold and think times).
+    { variant: 'correct', fenced: true, pool: 'r', workerShare: 1 },
+    { variant: 'correct', fenced: false, pool: 'u', workerShare: 1 },
   ],
   nemeses: (params) => {
     const pauseMs = Math.round(1.5 * params.ttlMs);

@@ -8,9 +8,10 @@ export const controlPlainDelRelease: Scenario = {
   // Correct clients share the resources (the broken client's DEL deletes their locks too),
   // and a small pool keeps every resource contended, so that someone is waiting to walk in
   // when a DEL removes the holder's key.
+  // Few loops: on two resources more would only queue behind each other.
   groups: [
-    { variant: 'plain-del-release', fenced: true, poolSize: 2 },
-    { variant: 'correct', fenced: true, poolSize: 2 },
+    { variant: 'plain-del-release', fenced: true, poolSize: 2, loops: 2 },
+    { variant: 'correct', fenced: true, poolSize: 2, loops: 2 },
   ],
   nemeses: () => [],
   expected: () => ({ locks: 'unsafe', liveness: {} }),

@@ -17,6 +17,8 @@ export type { Nemesis, NemesisContext } from '../nemesis/index.js';
 export interface GroupSpec {
   readonly variant: ClientVariant;
   readonly fenced: boolean;
+  /** Concurrent lock loops per worker process of this group (1 to 64). @default the run's loops */
+  readonly loops?: number;
   /** This group's share of the run's workers (at least one worker each). @default 1 */
   readonly workerShare?: number;
   /** Groups with the same pool contend on the same resources. @default 'r' */

@@ -18,9 +18,26 @@ export const CLIENT_VARIANTS: readonly ClientVariant[] = ['correct', 'no-validit
 /** An inclusive [min, max] range in ms. */
 export type RangeMs = readonly [number, number];
 
+/** One lock loop of a worker process: a "worker" of the history, with its own seed. */
+export interface LoopIdentity {
+  /** Its id in the history (unique in the run). */
+  readonly workerId: number;
+  /** The loop's own seed, derived from the run's seed. */
+  readonly seed: number;
+}
+
 /** Everything a worker process needs; sent over IPC as its first message. */
 export interface WorkerConfig {
+  /** The process's label: its first loop's workerId. */
   readonly workerId: number;
+  /**
+   * The acquire/write/release loops this process runs concurrently (at least one), each a
+   * worker of its own in the history. They share the process's lock client and
+   * connections, as the request handlers of one application server do, and a pause of
+   * the process (SIGSTOP) stops them all. Loops are much cheaper than processes on a
+   * small machine.
+   */
+  readonly loops: readonly LoopIdentity[];
   readonly group: number;
   /** The group's proxy endpoint for each node, in node order. */
   readonly endpoints: readonly Endpoint[];
@@ -30,11 +47,9 @@ export interface WorkerConfig {
   readonly resources: readonly string[];
   readonly ttlMs: number;
   readonly driftFactor: number;
-  /** The worker's own seed, derived from the run's seed. */
-  readonly seed: number;
   /** How long the worker runs after "go", in ms. */
   readonly runMs: number;
-  /** Upper bound on acquire attempts, whatever the duration. */
+  /** Upper bound on acquire attempts per loop, whatever the duration. */
   readonly maxAttempts: number;
   readonly variant: ClientVariant;
   /** Whether its writes carry the fencing token and the resource checks it. */

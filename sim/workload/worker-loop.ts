@@ -4,10 +4,12 @@ import type { Op, OpName, OpType, WriteResult } from '../history/types.js';
 import { Random } from '../random.js';
 import { isDefiniteRefusal, type LockClient } from './client-variants.js';
 import type { ResourceClient, ResourceMode } from './resource.js';
-import type { WorkerConfig } from './worker-config.js';
+import type { LoopIdentity, WorkerConfig } from './worker-config.js';
 
 export interface WorkerLoopDeps {
   readonly config: WorkerConfig;
+  /** Which of the process's loops this is. */
+  readonly loop: LoopIdentity;
   readonly client: LockClient;
   readonly resource: ResourceClient;
   readonly record: (op: Op) => void;
@@ -16,23 +18,23 @@ export interface WorkerLoopDeps {
 }
 
 /**
- * One worker's run: pick a resource, acquire, do the slow read-modify-write on the fenced
+ * One loop's run: pick a resource, acquire, do the slow read-modify-write on the fenced
  * resource while it believes it holds the lock, release, think; until the deadline or the
  * attempt limit. Returns the number of acquire attempts.
  */
 export async function runWorkerLoop(deps: WorkerLoopDeps): Promise<number> {
-  const { config, client, resource, record } = deps;
-  const random = new Random(config.seed);
+  const { config, loop, client, resource, record } = deps;
+  const random = new Random(loop.seed);
   const mode: ResourceMode = config.fenced ? 'fenced' : 'unfenced';
   const deadlineMs = monotonicMs() + config.runMs;
   let attempts = 0;
   const op = (type: OpType, f: OpName, resourceName: string, lockId: string, extra: Partial<Op> = {}): void => {
-    record({ kind: 'op', type, f, worker: config.workerId, group: config.group, resource: resourceName, lockId, timeMs: monotonicMs(), ...extra });
+    record({ kind: 'op', type, f, worker: loop.workerId, group: config.group, resource: resourceName, lockId, timeMs: monotonicMs(), ...extra });
   };
 
   while (attempts < config.maxAttempts && monotonicMs() < deadlineMs && !deps.stopped()) {
     const resourceName = random.pick(config.resources);
-    const lockId = `w${config.workerId}-${attempts}`;
+    const lockId = `w${loop.workerId}-${attempts}`;
     attempts += 1;
 
     op('invoke', 'acquire', resourceName, lockId);

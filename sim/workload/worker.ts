@@ -70,7 +70,9 @@ async function main(config: WorkerConfig, goSignal: Promise<void>, stopped: () =
       process.exit(0);
     }, config.runMs + GRACE_TTLS * config.ttlMs + GRACE_EXTRA_MS);
     hardExit.unref();
-    return await runWorkerLoop({ config, client, resource, record: (op) => history.append(op), stopped });
+    const record = (op: Parameters<HistoryWriter['append']>[0]): void => history.append(op);
+    const attempts = await Promise.all(config.loops.map((loop) => runWorkerLoop({ config, loop, client, resource, record, stopped })));
+    return attempts.reduce((sum, count) => sum + count, 0);
   } finally {
     history.close();
     await Promise.allSettled([client.quit(), resource.quit()]);

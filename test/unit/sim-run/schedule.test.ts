@@ -58,7 +58,11 @@ describe('fault schedule', () => {
     const a = planWorkers(scenario, settings, ENDPOINTS, '/tmp/h', new Random(3));
     const b = planWorkers(scenario, settings, ENDPOINTS, '/tmp/h', new Random(3));
     expect(a).toEqual(b);
-    expect(new Set(a.map((config) => config.seed)).size).toBe(a.length);
+    const loops = a.flatMap((config) => config.loops);
+    expect(loops.length).toBeGreaterThanOrEqual(a.length);
+    expect(new Set(loops.map((loop) => loop.seed)).size).toBe(loops.length);
+    expect(loops.map((loop) => loop.workerId)).toEqual(loops.map((_loop, index) => index));
+    expect(a.every((config) => config.workerId === config.loops[0]?.workerId)).toBe(true);
     expect(new Set(a.map((config) => config.group))).toEqual(new Set([0, 1, 2, 3]));
     expect(a.filter((config) => config.group === 1).every((config) => !config.fenced && config.resources[0] === 'u0')).toBe(true);
   });
