@@ -109,12 +109,31 @@ export function timelineFacts(history: readonly HistoryEvent[]): TimelineFacts {
 }
 
 /**
- * Where a reader should look first: the first lock violation, else the first late write,
- * else the first rejected write, else the first fault, else the start.
+ * The violation a reader should see: the first one that tells Kleppmann's whole story,
+ * two holders at once and then one holder's write rejected by the fenced resource (the
+ * older token arrived after the newer one); else the first violation. Undefined when
+ * there is none.
+ */
+export function featuredViolation(facts: TimelineFacts): { violation: MutexViolation; rejected: TimelineWrite | undefined } | undefined {
+  const rejected = new Map<string, TimelineWrite>();
+  for (const write of facts.markedWrites) {
+    if (!write.accepted && !rejected.has(acquisitionKey(write))) rejected.set(acquisitionKey(write), write);
+  }
+  for (const violation of facts.violations) {
+    const write = rejected.get(acquisitionKey(violation.first)) ?? rejected.get(acquisitionKey(violation.second));
+    if (write !== undefined) return { violation, rejected: write };
+  }
+  const first = facts.violations[0];
+  return first === undefined ? undefined : { violation: first, rejected: undefined };
+}
+
+/**
+ * Where a reader should look first: the featured lock violation, else the first late
+ * write, else the first rejected write, else the first fault, else the start.
  */
 export function focusTimeMs(facts: TimelineFacts): number {
   return (
-    facts.violations[0]?.overlapStartMs ??
+    featuredViolation(facts)?.violation.overlapStartMs ??
     facts.markedWrites.find((w) => w.late)?.invokeMs ??
     facts.markedWrites.find((w) => !w.accepted)?.completionMs ??
     facts.faults[0]?.startMs ??
@@ -137,7 +156,8 @@ export function overviewModel(facts: TimelineFacts, limits: TimelineLimits): Tim
   const first = Math.max(0, Math.min(windows.length - limits.maxBars, focusIndex - Math.floor(limits.maxBars / 4)));
   const slice = windows.slice(first, first + limits.maxBars);
   const fromMs = slice[0]?.startMs ?? facts.originMs;
-  const toMs = Math.max((slice[slice.length - 1]?.startMs ?? fromMs) + 1, fromMs + 1);
+  // Ends at the slice's last start: a later end would take in the next windows too.
+  const toMs = Math.max(slice[slice.length - 1]?.startMs ?? fromMs, fromMs + 1);
   const note =
     `Overview cut to ${slice.length} of ${windows.length} acquisitions ` +
     `(${rel(facts, fromMs)} to ${rel(facts, toMs)} of ${rel(facts, facts.endMs)}), chosen around ` +
@@ -151,7 +171,8 @@ export function overviewModel(facts: TimelineFacts, limits: TimelineLimits): Tim
  * write), spanning the holders involved; undefined when the history has none.
  */
 export function closeUpModel(facts: TimelineFacts, limits: TimelineLimits): { title: string; model: TimelineModel } | undefined {
-  const violation = facts.violations[0];
+  const featured = featuredViolation(facts);
+  const violation = featured?.violation;
   const write = facts.markedWrites.find((w) => w.late) ?? facts.markedWrites[0];
   let fromMs: number;
   let toMs: number;
@@ -159,10 +180,19 @@ export function closeUpModel(facts: TimelineFacts, limits: TimelineLimits): { ti
   if (violation !== undefined) {
     fromMs = Math.min(violation.first.invokeMs ?? violation.first.startMs, violation.second.invokeMs ?? violation.second.startMs);
     toMs = Math.max(violation.first.endMs, violation.second.endMs);
-    const involved = facts.markedWrites.filter((w) => w.resource === violation.resource && w.completionMs >= fromMs);
-    const next = involved.find((w) => w.completionMs <= toMs + (toMs - fromMs));
-    if (next !== undefined) toMs = Math.max(toMs, next.completionMs);
-    title = `Close-up: the first lock violation, on ${violation.resource} (workers ${violation.first.worker} and ${violation.second.worker})`;
+    const stale = featured?.rejected;
+    if (stale !== undefined) {
+      toMs = Math.max(toMs, stale.completionMs);
+      const first = violation === facts.violations[0] ? 'the first lock violation' : 'a lock violation';
+      title =
+        `Close-up: ${first}, on ${violation.resource} (workers ${violation.first.worker} and ${violation.second.worker}), ` +
+        `and the stale write the fenced resource rejected (worker ${stale.worker}, fence ${stale.fence})`;
+    } else {
+      const involved = facts.markedWrites.filter((w) => w.resource === violation.resource && w.completionMs >= fromMs);
+      const next = involved.find((w) => w.completionMs <= toMs + (toMs - fromMs));
+      if (next !== undefined) toMs = Math.max(toMs, next.completionMs);
+      title = `Close-up: the first lock violation, on ${violation.resource} (workers ${violation.first.worker} and ${violation.second.worker})`;
+    }
   } else if (write !== undefined) {
     const holder = facts.windows.find((w) => w.lockId === write.lockId && w.resource === write.resource);
     fromMs = Math.min(holder?.invokeMs ?? holder?.startMs ?? write.invokeMs, write.invokeMs);
@@ -255,6 +285,8 @@ function buildModel(
 }
 
 function describeFocus(facts: TimelineFacts): string {
+  const featured = featuredViolation(facts);
+  if (featured?.rejected !== undefined && featured.violation !== facts.violations[0]) return 'a lock violation followed by a rejected stale write';
   if (facts.violations.length > 0) return 'the first lock violation';
   if (facts.markedWrites.some((w) => w.late)) return 'the first late write';
   if (facts.markedWrites.length > 0) return 'the first rejected write';

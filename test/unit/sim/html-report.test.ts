@@ -34,13 +34,36 @@ describe('renderHtmlReport', () => {
     expect(section).toMatch(/<g class="violation"><title>LOCK VIOLATION on r0: worker 1 \(w1-b, fence 33\) and worker 2 \(w2-a, fence 34\) both held it for 194\.0 ms/);
     expect(section).toContain('class="stale-write"');
     expect(section).toContain('stale write REJECTED by the resource: worker 1, lockId w1-b, fence 33');
-    expect(section).toContain('Close-up: the first lock violation, on r0 (workers 1 and 2)');
+    expect(section).toContain('Close-up: the first lock violation, on r0 (workers 1 and 2), and the stale write the fenced resource rejected (worker 1, fence 33)');
     expect(section).toContain('two holders at once: 194 ms');
     // The second holder is drawn on the lane's second row, so both bars are visible.
     const bars = [...section.matchAll(/<rect class="bar[^"]*" x="[\d.]+" y="([\d.]+)"[^>]*><title>worker (\d)/g)];
     const y1 = bars.find((m) => m[2] === '1')?.[1];
     const y2 = bars.find((m) => m[2] === '2')?.[1];
     expect(Number(y2)).toBeGreaterThan(Number(y1));
+  });
+
+  it('features the violation whose stale write was rejected, not merely the first one', () => {
+    const h = new HistoryBuilder();
+    // r0: an overlap whose writes happen to land in token order (nothing rejected).
+    h.acquire({ worker: 1, lockId: 'a', resource: 'r0', invokeMs: 1000, okMs: 1004, validUntilMs: 1988, fence: '1' });
+    h.write({ worker: 1, lockId: 'a', resource: 'r0', invokeMs: 1010, accepted: true, seq: 1, fence: '1', read: 0 });
+    h.acquire({ worker: 2, lockId: 'b', resource: 'r0', invokeMs: 1100, okMs: 1102, validUntilMs: 2000, fence: '2' });
+    h.write({ worker: 2, lockId: 'b', resource: 'r0', invokeMs: 1110, accepted: true, seq: 2, fence: '2', read: 1 });
+    // r1, later: Kleppmann's whole story, the older holder's write arrives last and is rejected.
+    h.acquire({ worker: 3, lockId: 'c', resource: 'r1', invokeMs: 3000, okMs: 3004, validUntilMs: 3988, fence: '5' });
+    h.acquire({ worker: 4, lockId: 'd', resource: 'r1', invokeMs: 3100, okMs: 3104, validUntilMs: 4090, fence: '6' });
+    h.write({ worker: 4, lockId: 'd', resource: 'r1', invokeMs: 3110, accepted: true, seq: 1, fence: '6', read: 0 });
+    h.write({ worker: 3, lockId: 'c', resource: 'r1', invokeMs: 3200, doneMs: 3210, accepted: false, seq: 0, fence: '5', read: 0 });
+    const page = renderHtmlReport({ seed: 1, command: 'c', scenarios: [scenario('clock-jump', h.events)] });
+    expect(page).toContain('Close-up: a lock violation, on r1 (workers 3 and 4), and the stale write the fenced resource rejected (worker 3, fence 5)');
+    const closeUp = page.slice(page.indexOf('<h3>Close-up'));
+    expect(closeUp).toContain('class="stale-write"');
+    expect(closeUp).not.toContain('worker 1 (a');
+    // Without a rejected write, the first violation is featured as before.
+    const plain = new HistoryBuilder();
+    plain.events.push(...h.events.filter((event) => event.kind !== 'op' || event.resource === 'r0'));
+    expect(renderHtmlReport({ seed: 1, command: 'c', scenarios: [scenario('x', plain.events)] })).toMatch(/Close-up: the first lock violation, on r0 \(workers 1 and 2\)</);
   });
 
   it('marks the late write of a paused holder', () => {
