@@ -185,6 +185,6 @@ const LEGEND_HTML = `<h2>How to read the timelines</h2>
 <li><span class="key violation-key"></span> a lock violation: two holders of one resource at once. A second holder is drawn on the lane's next row.</li>
 <li><span class="key stale-key">&#x2715;</span> a stale write the fenced resource rejected (its token was not greater than the last accepted one).</li>
 <li><span class="key late-key"></span> a late write: invoked after the writer's validity had ended (a process pause, as in Kleppmann's example).</li>
-<li><span class="key ok-key"></span> (close-ups) a write the resource accepted.</li>
+<li><span class="key ok-key"></span> (close-ups) a write the resource accepted; named when its writer is one of the two holders of a violation.</li>
 </ul>
-<p class="note">Kleppmann's scenario reads as: two bars on one lane overlapping in red, then a cross where the older holder's write arrives with the smaller token and is rejected. All times are CLOCK_MONOTONIC seconds from the first event of the scenario.</p>`;
+<p class="note">Kleppmann's scenario (clock-jump, crash-immediate-restart: see their close-ups) reads as: two bars on one lane overlapping in red, one holder's write accepted, then a cross where the write with the smaller token arrives and is rejected. After a clock jump that is the older holder's write. After the arbiter's crash without persistence its fencing counter is gone too, so the newer holder may carry the smaller token and be the one rejected: fencing keeps the resource's writes in token order, not in the order the locks were taken. All times are CLOCK_MONOTONIC seconds from the first event of the scenario.</p>`;

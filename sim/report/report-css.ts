@@ -43,13 +43,15 @@ svg .bar { stroke: #fff; stroke-width: 0.4; }
 svg .bar-validity { fill-opacity: 0.5; }
 svg .bar-label { fill: #fff; font-weight: 600; pointer-events: none; }
 svg .acquiring { stroke: #888; stroke-width: 1.2; stroke-dasharray: 3 2; }
-svg .violation rect { fill: #e60000; fill-opacity: 0.35; stroke: #d00000; stroke-width: 1.5; }
+svg .violation-fill { fill: #e60000; fill-opacity: 0.35; }
+svg .violation rect { fill: #e60000; fill-opacity: 0.08; stroke: #d00000; stroke-width: 1.5; }
 svg .violation path { fill: #d00000; }
 svg .violation-label { fill: #c0121b; }
-svg .mark-label { fill: #111; font-weight: 600; }
+svg .mark-label { fill: #111; font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 svg .stale-write { stroke: #111; stroke-width: 2.4; fill: none; }
 svg .late-write { fill: #f2994a; stroke: #8a4b00; stroke-width: 1; }
 svg .write-ok { fill: #2d7d46; fill-opacity: 0.8; }
+svg .ok-label { fill: #2d7d46; }
 svg .axis, svg .tick { stroke: #888; }
 svg .tick-label { fill: #555; }
 `;

@@ -113,6 +113,17 @@ export function renderTimelineSvg(model: TimelineModel, options: TimelineSvgOpti
     }
     out.push('</g>');
   });
+  // Lock violations, first the fill under the bars: drawn over them it would tint the
+  // second holder's bar until neither holder's colour could be told.
+  for (const v of model.violations) {
+    const top = laneTop.get(v.resource) ?? plotTopPx;
+    const x0 = x(v.overlapStartMs);
+    const w = Math.max(x(v.overlapEndMs) - x0, MIN_MARK_PX);
+    out.push(`<rect class="violation-fill" x="${f(x0)}" y="${f(top - 1)}" width="${f(w)}" height="${f(laneHeight(v.resource) + 2)}"/>`);
+  }
+  // The holders in a violation, and where each bar's own label ends.
+  const involved = new Set(model.violations.flatMap((v) => [v.first, v.second].map((w) => `${w.resource}\u0000${w.lockId}`)));
+  const barLabelEnds = new Map<string, number>();
   // Acquisition bars (and, in close-ups, the acquiring time before each as a dashed line).
   for (const { window, row } of model.windows) {
     const top = (laneTop.get(window.resource) ?? plotTopPx) + row * ROW_PX + 1;
@@ -133,10 +144,11 @@ export function renderTimelineSvg(model: TimelineModel, options: TimelineSvgOpti
       const text = `w${window.worker}${window.fence === undefined ? '' : ` · fence ${window.fence}`}`;
       if (text.length * LABEL_CHAR_PX + 6 < w) {
         out.push(`<text class="bar-label" x="${f(x0 + 3)}" y="${f(top + ROW_PX - 4)}">${escapeHtml(text)}</text>`);
+        barLabelEnds.set(`${window.resource}\u0000${window.lockId}`, x0 + 3 + text.length * LABEL_CHAR_PX);
       }
     }
   }
-  // Lock violations: the overlap in red across the lane, with a marker above it.
+  // Lock violations: the overlap outlined in red across the lane, with a marker above it.
   for (const v of model.violations) {
     const top = laneTop.get(v.resource) ?? plotTopPx;
     const x0 = x(v.overlapStartMs);
@@ -179,6 +191,15 @@ export function renderTimelineSvg(model: TimelineModel, options: TimelineSvgOpti
       out.push(
         `<rect class="write-ok" x="${f(cx - 1)}" y="${f(top - 1)}" width="2" height="${ROW_PX}"><title>${escapeHtml(writeTitle(write, rel))}</title></rect>`,
       );
+      // Only the writes of holders in a violation get words (the rest would bury the
+      // story), to the mark's left, over the writer's own bar, clear of its start label.
+      const key = `${write.resource}\u0000${write.lockId}`;
+      if (labels && involved.has(key)) {
+        const text = write.fence === '' ? 'write accepted' : `write accepted (fence ${write.fence})`;
+        if (cx - 8 - text.length * LABEL_CHAR_PX >= (barLabelEnds.get(key) ?? -Infinity)) {
+          out.push(`<text class="mark-label ok-label" x="${f(cx - 8)}" y="${f(cy + 4)}" text-anchor="end">${escapeHtml(text)}</text>`);
+        }
+      }
     } else if (labels) {
       out.push(label(x(write.invokeMs), cy + 4, 'late write accepted'));
     }

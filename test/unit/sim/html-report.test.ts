@@ -66,6 +66,30 @@ describe('renderHtmlReport', () => {
     expect(renderHtmlReport({ seed: 1, command: 'c', scenarios: [scenario('x', plain.events)] })).toMatch(/Close-up: the first lock violation, on r0 \(workers 1 and 2\)</);
   });
 
+  it("names the violating holders' accepted writes in the close-up and keeps both bars' colours", () => {
+    const h = new HistoryBuilder();
+    h.acquire({ worker: 1, lockId: 'a', invokeMs: 1000, okMs: 1002, validUntilMs: 1990, fence: '1' });
+    h.acquire({ worker: 2, lockId: 'b', invokeMs: 1100, okMs: 1102, validUntilMs: 2090, fence: '2' });
+    h.write({ worker: 2, lockId: 'b', invokeMs: 1590, doneMs: 1600, accepted: true, seq: 1, fence: '2', read: 0 });
+    h.release({ worker: 2, lockId: 'b', invokeMs: 1700 });
+    h.write({ worker: 1, lockId: 'a', invokeMs: 1740, doneMs: 1750, accepted: false, seq: 0, fence: '1', read: 0 });
+    h.release({ worker: 1, lockId: 'a', invokeMs: 1800 });
+    h.acquire({ worker: 3, lockId: 'c', invokeMs: 1801, okMs: 1803, validUntilMs: 2790, fence: '3' });
+    h.write({ worker: 3, lockId: 'c', invokeMs: 1840, doneMs: 1850, accepted: true, seq: 2, fence: '3', read: 1 });
+    h.release({ worker: 3, lockId: 'c', invokeMs: 1860 });
+    const page = renderHtmlReport({ seed: 1, command: 'c', scenarios: [scenario('clock-jump', h.events)] });
+    const closeUp = page.slice(page.indexOf('<h3>Close-up'));
+    expect(closeUp).toContain('>write accepted (fence 2)</text>');
+    expect(closeUp).toContain('>stale write rejected (fence 1)</text>');
+    // Worker 3 holds no violation: its write is a tick without words.
+    expect(closeUp).not.toContain('write accepted (fence 3)');
+    expect(closeUp).toContain('fence 3, answered at');
+    // The violation's fill lies under the bars, so neither holder's colour is tinted.
+    expect(closeUp.indexOf('class="violation-fill"')).toBeGreaterThan(0);
+    expect(closeUp.indexOf('class="violation-fill"')).toBeLessThan(closeUp.indexOf('<rect class="bar'));
+    expect(closeUp.indexOf('<g class="violation">')).toBeGreaterThan(closeUp.indexOf('<rect class="bar'));
+  });
+
   it('marks the late write of a paused holder', () => {
     const section = html.slice(html.indexOf('id="scenario-3"'));
     expect(section).toContain('class="late-write"');
