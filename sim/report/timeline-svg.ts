@@ -166,16 +166,20 @@ export function renderTimelineSvg(model: TimelineModel, options: TimelineSvgOpti
       out.push(label(x0 - 2, plotTopPx - 10, text, 'violation-label'));
     }
   }
-  // Writes: rejected (cross at the answer), late (diamond at the invoke), accepted (tick, close-ups).
+  // Writes: rejected (cross at the answer), late (diamond at the invoke), accepted (tick,
+  // close-ups). A mark whose moment lies outside the span is left out, not pinned to the
+  // edge, where it would claim a time it did not happen at.
+  const inSpan = (ms: number): boolean => ms >= model.fromMs && ms <= model.toMs;
   for (const write of model.writes) {
     const top = rowY(write.resource, write.lockId);
     const cy = top + ROW_PX / 2 - 1;
-    if (write.late) {
+    if (write.late && inSpan(write.invokeMs)) {
       const cx = x(write.invokeMs);
       out.push(
         `<path class="late-write" d="M${f(cx)},${f(cy - 6)} l6,6 l-6,6 l-6,-6 z"><title>${escapeHtml(writeTitle(write, rel))}</title></path>`,
       );
     }
+    if (!inSpan(write.completionMs)) continue;
     const cx = x(write.completionMs);
     if (!write.accepted) {
       out.push(

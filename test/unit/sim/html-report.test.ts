@@ -77,6 +77,8 @@ describe('renderHtmlReport', () => {
     h.acquire({ worker: 3, lockId: 'c', invokeMs: 1801, okMs: 1803, validUntilMs: 2790, fence: '3' });
     h.write({ worker: 3, lockId: 'c', invokeMs: 1840, doneMs: 1850, accepted: true, seq: 2, fence: '3', read: 1 });
     h.release({ worker: 3, lockId: 'c', invokeMs: 1860 });
+    // A write invoked in the close-up's span but answered long after it.
+    h.write({ worker: 4, lockId: 'z', invokeMs: 1700, doneMs: 9000, accepted: false, seq: 0, fence: '0', read: 0 });
     const page = renderHtmlReport({ seed: 1, command: 'c', scenarios: [scenario('clock-jump', h.events)] });
     const closeUp = page.slice(page.indexOf('<h3>Close-up'));
     expect(closeUp).toContain('>write accepted (fence 2)</text>');
@@ -84,6 +86,8 @@ describe('renderHtmlReport', () => {
     // Worker 3 holds no violation: its write is a tick without words.
     expect(closeUp).not.toContain('write accepted (fence 3)');
     expect(closeUp).toContain('fence 3, answered at');
+    // A mark is drawn at its own time or not at all, never pinned to the span's edge.
+    expect(closeUp).not.toContain('lockId z');
     // The violation's fill lies under the bars, so neither holder's colour is tinted.
     expect(closeUp.indexOf('class="violation-fill"')).toBeGreaterThan(0);
     expect(closeUp.indexOf('class="violation-fill"')).toBeLessThan(closeUp.indexOf('<rect class="bar'));
