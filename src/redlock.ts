@@ -87,7 +87,7 @@ export class Redlock extends EventEmitter {
     // Waiters of this process for the same resources queue in one line: only the first
     // retries when a release is published, so a hot lock passes from one waiter to the
     // next in arrival order, at one attempt per release instead of one per waiter.
-    this.notifier ??= new ReleaseNotifier([...this.clients], { onError: (error) => this.emitError(error) });
+    this.notifier ??= new ReleaseNotifier([...this.clients], { clock: this.clock, onError: (error) => this.emitError(error) });
     const notifier = this.notifier;
     const ticket = notifier.joinLine(keys);
     const waitForTurn = async (sinceMs: number): Promise<void> => {
