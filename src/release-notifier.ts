@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { monotonicMs, type MonotonicClock } from './clock.js';
 import { releaseChannel } from './scripts.js';
+import { TIMER_MAX_MS } from './settings.js';
 import type { Client } from './types.js';
 
 /** How a wait for a release ended. */
@@ -33,8 +34,6 @@ const DEFAULT_LINGER_MS = 5000;
 const LINGER_MS_MAX = 600_000;
 const DEFAULT_CHANNELS_MAX = 10_000;
 const CHANNELS_MAX_MAX = 1_000_000;
-/** setTimeout's own limit (2^31 - 1 ms); longer waits are cut to it. */
-const TIMER_MS_MAX = 2_147_483_647;
 
 interface Waiter {
   readonly channels: readonly string[];
@@ -171,7 +170,7 @@ export class ReleaseNotifier {
     }
     return new Promise((resolve) => {
       let settled = false;
-      const timer = setTimeout(() => waiter.settle('timeout'), Math.min(maxWaitMs, TIMER_MS_MAX));
+      const timer = setTimeout(() => waiter.settle('timeout'), Math.min(maxWaitMs, TIMER_MAX_MS));
       const onAbort = (): void => waiter.settle('aborted');
       const waiter: Waiter = {
         channels,
