@@ -13,7 +13,7 @@ import { ReleaseNotifier } from './release-notifier.js';
 import { Node, type Reply } from './node.js';
 import { retryDelayMs } from './retry-delay.js';
 import { ACQUIRE, EXTEND, FENCE, RELEASE, fenceKey } from './scripts.js';
-import { DEFAULT_SETTINGS, mergeSettings, nodeTimeoutFor, type CallSettings, type Settings } from './settings.js';
+import { DEFAULT_SETTINGS, maxAttempts, mergeSettings, nodeTimeoutFor, type CallSettings, type Settings } from './settings.js';
 import type { Client, ExecutionResult, NodeOutcome, Operation, RedlockAbortSignal } from './types.js';
 import { runUsing } from './using.js';
 import { checkClients, checkDuration, checkResources } from './validate.js';
@@ -82,7 +82,7 @@ export class Redlock extends EventEmitter {
     const signal = settings?.signal;
     signal?.throwIfAborted();
     if (!s.releaseNotifications) {
-      return this.acquireLoop(keys, ttlMs, s, signal, () => abortableSleep(retryDelayMs(s.retryDelay, s.retryJitter, this.random), signal));
+      return this.acquireLoop(keys, ttlMs, s, signal, () => abortableSleep(this.retryDelay(s), signal));
     }
     // Waiters of this process for the same resources queue in one line: only the first
     // retries when a release is published, so a hot lock passes from one waiter to the
@@ -91,7 +91,7 @@ export class Redlock extends EventEmitter {
     const notifier = this.notifier;
     const ticket = notifier.joinLine(keys);
     const waitForTurn = async (sinceMs: number): Promise<void> => {
-      const delayMs = retryDelayMs(s.retryDelay, s.retryJitter, this.random);
+      const delayMs = this.retryDelay(s);
       if ((await notifier.waitForTurn(ticket, delayMs, signal, sinceMs)) === 'aborted') signal?.throwIfAborted();
     };
     let acquired = false;
@@ -122,7 +122,7 @@ export class Redlock extends EventEmitter {
     const args = [value, String(ttlMs), String(keys.length)];
     const timeoutMs = nodeTimeoutFor(s, ttlMs);
     const attempts = new AttemptLog();
-    const maxAttempts = s.retryCount === -1 ? Number.POSITIVE_INFINITY : s.retryCount + 1;
+    const attemptsMax = maxAttempts(s);
 
     for (let attempt = 1; ; attempt += 1) {
       const startMs = this.clock();
@@ -156,7 +156,7 @@ export class Redlock extends EventEmitter {
         throw error;
       }
       await this.releaseEverywhere(keys, value, timeoutMs);
-      if (attempt >= maxAttempts) {
+      if (attempt >= attemptsMax) {
         throw new ExecutionError(NO_QUORUM_MESSAGE, attempts.list, {
           operation: 'acquire',
           resources: keys,
@@ -180,14 +180,14 @@ export class Redlock extends EventEmitter {
     lock.expiration = 0;
     const timeoutMs = nodeTimeoutFor(s, this.durations.get(lock) ?? 1000);
     const attempts = new AttemptLog();
-    const maxAttempts = s.retryCount === -1 ? Number.POSITIVE_INFINITY : s.retryCount + 1;
+    const attemptsMax = maxAttempts(s);
     for (let attempt = 1; ; attempt += 1) {
       const startMs = this.clock();
       const votes = await this.fanOut((node, done) => node.run(RELEASE, lock.resources, [lock.value, '1'], done), judgeAnyReply, timeoutMs);
       attempts.push(votes.stats);
       this.report('release', lock.resources, attempt, votes, this.clock() - startMs);
       if (votes.decision === 'for') return { attempts: attempts.list };
-      if (attempt >= maxAttempts) {
+      if (attempt >= attemptsMax) {
         throw new ExecutionError(NO_QUORUM_MESSAGE, attempts.list, {
           operation: 'release',
           resources: lock.resources,
@@ -196,7 +196,7 @@ export class Redlock extends EventEmitter {
           lastAttempt: [...votes.outcomes.values()],
         });
       }
-      await abortableSleep(retryDelayMs(s.retryDelay, s.retryJitter, this.random), settings?.signal);
+      await abortableSleep(this.retryDelay(s), settings?.signal);
     }
   }
 
@@ -213,7 +213,7 @@ export class Redlock extends EventEmitter {
     signal?.throwIfAborted();
     const timeoutMs = nodeTimeoutFor(s, ttlMs);
     const attempts = new AttemptLog();
-    const maxAttempts = s.retryCount === -1 ? Number.POSITIVE_INFINITY : s.retryCount + 1;
+    const attemptsMax = maxAttempts(s);
     let reason: ExecutionFailure = 'expired';
     let outcomes: readonly NodeOutcome[] = [];
     for (let attempt = 1; existing.expiration !== 0 && this.clock() < existing.validUntilMs; attempt += 1) {
@@ -243,13 +243,13 @@ export class Redlock extends EventEmitter {
       } else {
         reason = failureReason(outcomes);
       }
-      if (attempt >= maxAttempts) break;
+      if (attempt >= attemptsMax) break;
       const leftMs = existing.validUntilMs - this.clock();
       if (leftMs <= 0) {
         reason = 'expired';
         break;
       }
-      await abortableSleep(Math.min(leftMs, retryDelayMs(s.retryDelay, s.retryJitter, this.random)), signal);
+      await abortableSleep(Math.min(leftMs, this.retryDelay(s)), signal);
     }
     const message = attempts.count === 0 ? 'Cannot extend an already-expired lock.' : NO_QUORUM_MESSAGE;
     throw new ExecutionError(message, attempts.list, {
@@ -291,6 +291,11 @@ export class Redlock extends EventEmitter {
       routine,
       onReleaseError: (error) => this.emitError(error),
     });
+  }
+
+  /** The jittered pause before the next attempt. */
+  private retryDelay(s: Settings): number {
+    return retryDelayMs(s.retryDelay, s.retryJitter, this.random);
   }
 
   private fanOut<T>(send: (node: Node, done: Reply) => void, judge: Judge<T>, timeoutMs: number): Promise<FanOut<T>> {

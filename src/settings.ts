@@ -59,6 +59,11 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   releaseNotifications: false,
 });
 
+/** Attempts an operation may make: retryCount + 1, or no limit for -1. */
+export function maxAttempts(settings: Settings): number {
+  return settings.retryCount === -1 ? Number.POSITIVE_INFINITY : settings.retryCount + 1;
+}
+
 /** Bounds of the derived per-node timeout. */
 export const NODE_TIMEOUT_MIN_MS = 50;
 export const NODE_TIMEOUT_MAX_MS = 5_000;
