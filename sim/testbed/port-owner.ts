@@ -12,6 +12,12 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 const TCP_LISTEN = '0A';
 /** At most this many characters of a holder's command line go into a message. */
 const COMMAND_CHARS_MAX = 200;
+/**
+ * Reads of /proc before "does not hold it" is believed. The kernel writes /proc/net/tcp in
+ * chunks while sockets come and go, so one read can miss a socket that is there all along;
+ * a socket really held by someone else is missing from every read.
+ */
+const OWNERSHIP_READS_MAX = 3;
 
 /** One process holding a listening socket on the port. */
 export interface PortHolder {
@@ -74,11 +80,13 @@ function socketInodesOf(pid: number): Set<string> {
  * undefined where /proc cannot tell.
  */
 export function ownsListeningPort(pid: number, port: number): boolean | undefined {
-  const listening = listeningInodes(port);
-  if (listening === undefined) return undefined;
-  if (listening.size === 0) return false;
-  const own = socketInodesOf(pid);
-  return [...listening].some((inode) => own.has(inode));
+  for (let read = 0; read < OWNERSHIP_READS_MAX; read += 1) {
+    const listening = listeningInodes(port);
+    if (listening === undefined) return undefined;
+    const own = socketInodesOf(pid);
+    if ([...listening].some((inode) => own.has(inode))) return true;
+  }
+  return false;
 }
 
 /** Every process this user can inspect that holds a socket listening on `port`. */
