@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Script } from './scripts.js';
 import { quorumSize } from './quorum.js';
 import { driftMs } from './validity.js';
@@ -7,17 +8,15 @@ import { driftMs } from './validity.js';
  * (-2 absent, -1 no expiry), as one flat array. Read in one script, so the keys of one
  * node are seen at one instant.
  */
-export const INSPECT: Script = {
-  name: 'redquorumInspect',
-  lua: `
+const INSPECT_LUA = `
 local out = {}
 for i = 1, #KEYS do
   out[#out + 1] = redis.call('GET', KEYS[i]) or ''
   out[#out + 1] = redis.call('PTTL', KEYS[i])
 end
 return out
-`,
-};
+`;
+export const INSPECT: Script = Object.freeze({ name: 'redquorumInspect', lua: INSPECT_LUA, sha: createHash('sha1').update(INSPECT_LUA).digest('hex') });
 
 /** The per-node timeout of an inspection when `nodeTimeoutMs` is not set, in ms. */
 export const INSPECT_NODE_TIMEOUT_MS = 1_000;

@@ -1,11 +1,13 @@
 import type { IoredisClient } from './clients/ioredis.js';
+import type { NodeRedisLike } from './clients/node-redis.js';
 
 /**
  * One independent Redis master as the caller gave it: node-redlock v5's type (an ioredis
- * Redis or Cluster client). An object implementing NodeClient is accepted too; Redlock
+ * Redis or Cluster client), or a node-redis client or cluster (v4 to v6). An object
+ * implementing NodeClient is accepted too; Redlock
  * keeps the caller's objects as they are (`clients`, `votesFor`, `votesAgainst`).
  */
-export type Client = IoredisClient;
+export type Client = IoredisClient | NodeRedisLike;
 
 /**
  * The votes of one attempt, in node-redlock v5's shape. It resolves once every node

@@ -1,4 +1,4 @@
-import { scriptSha, type Script } from '../scripts.js';
+import type { Script } from '../scripts.js';
 import type { NodeClient, NodeSubscriber, Reply, SubscriberEvents } from './node-client.js';
 
 // node-redis (npm `redis`, v4, v5 and v6) is reached by duck typing only: nothing here
@@ -23,6 +23,8 @@ export interface NodeRedisLike {
   subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<unknown>;
   unsubscribe(channel: string): Promise<unknown>;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Sends QUIT and closes (deprecated for close() in v5, kept in v6): what `redlock.quit()` calls. */
+  quit(): Promise<unknown>;
   /** A standalone client's socket; v4 to v6. */
   unref?(): void;
   /** v5 and v6: closes the connection at once. */
@@ -63,8 +65,6 @@ function isNodeRedisCluster(client: NodeRedisLike): boolean {
  */
 export class NodeRedisClient implements NodeClient {
   readonly cluster: boolean;
-  // Scripts are hashed once per process, not once per command.
-  private static readonly shas = new Map<Script, string>();
 
   constructor(readonly client: NodeRedisLike) {
     this.cluster = isNodeRedisCluster(client);
@@ -83,18 +83,19 @@ export class NodeRedisClient implements NodeClient {
     return typeof this.client.isReady === 'boolean' ? this.client.isReady : this.client.isOpen;
   }
 
+  /** For NodeUnavailableError: `ready`, `connecting` (queueing commands) or `closed`. */
+  get status(): string {
+    if (this.ready) return 'ready';
+    return this.client.isOpen ? 'connecting' : 'closed';
+  }
+
   runScript(script: Script, keys: readonly string[], args: readonly string[], done: Reply): void {
     const options: EvalOptions = { keys: [...keys], arguments: [...args] };
     const settle = (reply: unknown): void => done(null, reply);
     const fail = (error: unknown): void => done(asError(error));
-    let sha = NodeRedisClient.shas.get(script);
-    if (sha === undefined) {
-      sha = scriptSha(script);
-      NodeRedisClient.shas.set(script, sha);
-    }
     let sent: Promise<unknown>;
     try {
-      sent = this.client.evalSha(sha, options);
+      sent = this.client.evalSha(script.sha, options);
     } catch (error) {
       // A closed client of some versions throws synchronously (ClientClosedError).
       fail(error);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,8 @@ interface NodeRedisModule {
   createCluster(options: unknown): NodeRedisLike & { connect(): Promise<unknown>; quit(): Promise<unknown> };
 }
 export const NODE_REDIS_VERSIONS = ['redis4', 'redis5', 'redis'] as const;
+
+const script = (name: string, lua: string): Script => ({ name, lua, sha: createHash('sha1').update(lua).digest('hex') });
 
 function run(client: NodeClient, script: Script, keys: string[], args: string[]): Promise<{ error: Error | null; reply?: unknown }> {
   return new Promise((resolve) => client.runScript(script, keys, args, (error, reply) => resolve({ error, reply })));
@@ -74,7 +77,7 @@ describe.each(NODE_REDIS_VERSIONS)('node-redis adapter (%s)', (moduleName) => {
   it("hands on the driver's own error object", async () => {
     const client = await connect();
     const node = new NodeRedisClient(client);
-    const { error } = await run(node, { name: 'broken', lua: "return redis.call('NO-SUCH-COMMAND')" }, [], []);
+    const { error } = await run(node, script('broken', "return redis.call('NO-SUCH-COMMAND')"), [], []);
     expect(error).toBeInstanceOf(Error);
     // node-redis's reply error class (ErrorReply in v4, SimpleError in v5 and v6), not a wrapper.
     expect(['ErrorReply', 'SimpleError']).toContain(error?.constructor.name);
