@@ -6,6 +6,7 @@ import { ExecutionError, type ExecutionFailure } from './errors/execution-error.
 import { ResourceLockedError } from './errors/resource-locked-error.js';
 import { failureReason } from './failure-reason.js';
 import { fanOut, type FanOut, type Judge } from './fan-out.js';
+import { INSPECT_NODE_TIMEOUT_MS, inspectResources, type Inspection } from './inspect.js';
 import { Lock } from './lock.js';
 import { lockValueSource, type LockValueSource } from './lock-value.js';
 import { adaptClient } from './clients/adapt.js';
@@ -284,6 +285,22 @@ export class Redlock extends EventEmitter {
       reason,
       attemptCount: attempts.count,
       lastAttempt: outcomes,
+    });
+  }
+
+  /**
+   * A quorum read of whether one lock holds `resources`, and for how long at least
+   * (`heldForMs`). It reserves nothing: see Inspection. Per-node timeout: `nodeTimeoutMs`,
+   * default 1,000 ms; no retries.
+   */
+  inspect(resources: string[], settings?: CallSettings): Promise<Inspection> {
+    const s = mergeSettings(this.settings, settings);
+    const timeoutMs = s.nodeTimeoutMs ?? INSPECT_NODE_TIMEOUT_MS;
+    return inspectResources(checkResources(resources), {
+      membershipSize: this.nodes.length,
+      driftFactor: s.driftFactor,
+      clock: this.clock,
+      fanOut: (script, keys, judge) => this.fanOut((node, done) => node.run(script, keys, [], done), judge, timeoutMs),
     });
   }
 
