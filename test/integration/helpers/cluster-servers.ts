@@ -33,7 +33,7 @@ export class ClusterServers {
       const port = await freePort();
       const child = spawn(
         findTool('redis-server'),
-        ['--port', String(port), '--bind', '127.0.0.1', '--dir', rootDir, '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+        ['--port', String(port), '--bind', '127.0.0.1', '--dir', rootDir, '--cluster-enabled', 'yes', '--cluster-announce-ip', '127.0.0.1', '--cluster-config-file', `nodes-${port}.conf`, '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
         { stdio: 'ignore' },
       );
       track(child);
