@@ -96,7 +96,8 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
     const redlock = new Redlock(clients, { retryCount: 0 });
     const lock = await redlock.acquire(['quorum'], TTL_MS);
     const stats = await lock.attempts[0];
-    expect([...(stats?.votesFor ?? [])]).toEqual(clients);
+    expect(stats?.votesFor.size).toBe(NODE_COUNT);
+    for (const client of clients) expect(stats?.votesFor.has(client)).toBe(true);
     expect(lockKeys(await keysOnAllNodes())).toEqual(['0:quorum', '1:quorum', '2:quorum']);
 
     const refused = (await rejection(redlock.acquire(['quorum'], TTL_MS))) as ExecutionError;
@@ -139,7 +140,8 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
     const failure = (await rejection(redlock.acquire(['majority-down'], TTL_MS))) as ExecutionError;
     expect(failure).toBeInstanceOf(ExecutionError);
     expect(failure.reason).toBe('unavailable');
-    expect(lockKeys(await keysOnAllNodes())).toEqual([]);
+    // The one live node's key is taken back (the clean-up resolves at a quorum of answers, so a moment later at most).
+    await expect.poll(async () => lockKeys(await keysOnAllNodes()), { timeout: 1_000, interval: 10 }).toEqual([]);
   });
 
   it('a black-holed majority costs the node timeout, not a hang; a black-holed minority costs nothing', async () => {
@@ -176,12 +178,14 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
       tokens.push(lock.fence ?? -1n);
       await lock.release();
     }
-    expect(tokens).toEqual([1n, 2n, 3n, 4n, 5n]);
+    for (let i = 1; i < tokens.length; i += 1) expect(tokens[i]).toBeGreaterThan(tokens[i - 1] ?? 0n);
+    expect(tokens[0]).toBeGreaterThan(0n);
   });
 
   it('wakes a waiting acquire on release, long before its retry delay', async () => {
     const retryDelayMs = 3_000;
-    const holder = new Redlock(await connect());
+    // A release publishes only for a Redlock that has notifications on.
+    const holder = new Redlock(await connect(), { releaseNotifications: true });
     const waiter = new Redlock(await connect(), { releaseNotifications: true, retryDelay: retryDelayMs, retryJitter: 0 });
     const held = await holder.acquire(['notified'], TTL_MS);
     const startMs = monotonicMs();
@@ -192,6 +196,7 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
     expect(monotonicMs() - startMs).toBeLessThan(retryDelayMs / 2);
     await lock.release();
     await waiter.quit();
+    await holder.quit();
   });
 
   it('inspects: free, then held for at least TTL minus the time since the acquire began and drift, then free again', async () => {
@@ -227,7 +232,7 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
     await expect.poll(async () => lockKeys(await keysOnAllNodes()), { timeout: 1_000, interval: 10 }).toEqual([]);
   });
 
-  it('on cluster clients, locks resources of one hash slot and refuses resources of several', async () => {
+  it('on cluster clients, locks resources of one hash slot and refuses resources of several before sending anything', async () => {
     const ports = need(clusters, 'clusters').ports;
     const clients = await Promise.all(ports.map((port) => driver.connectCluster(port, clientErrors)));
     open.push(...clients);
@@ -235,10 +240,8 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
     const lock = await redlock.acquire(['{order:1}:a', '{order:1}:b'], TTL_MS);
     expect((await lock.attempts[0])?.votesFor.size).toBe(NODE_COUNT);
     await lock.release();
-    const failure = (await rejection(redlock.acquire(['order:1', 'order:2'], TTL_MS))) as ExecutionError;
-    expect(failure).toBeInstanceOf(ExecutionError);
-    // Decided at the quorum of refusals: each is the server's CROSSSLOT error.
-    expect(failure.lastAttempt.length).toBeGreaterThanOrEqual(2);
-    for (const outcome of failure.lastAttempt) expect(outcome.error?.message).toMatch(/CROSSSLOT/);
+    const failure = await rejection(redlock.acquire(['order:1', 'order:2'], TTL_MS));
+    expect(failure).toBeInstanceOf(RangeError);
+    expect((failure as Error).message).toMatch(/slot/);
   });
 });

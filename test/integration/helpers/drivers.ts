@@ -41,23 +41,38 @@ const ioredis: Driver = {
       host: '127.0.0.1',
       port,
       maxRetriesPerRequest: 1,
-      lazyConnect: true,
       retryStrategy: (times: number) => (times > RECONNECT_TRIES_MAX ? null : Math.min(times * RECONNECT_STEP_MS, RECONNECT_MAX_MS)),
     });
     client.on('error', (error: Error) => errors.push(error));
-    await client.connect();
+    await readyWithin(client);
     return client;
   },
   async connectCluster(port, errors) {
-    const cluster = new Cluster([{ host: '127.0.0.1', port }], { lazyConnect: true, redisOptions: { maxRetriesPerRequest: 1 } });
+    const cluster = new Cluster([{ host: '127.0.0.1', port }], { redisOptions: { maxRetriesPerRequest: 1 } });
     cluster.on('error', (error: Error) => errors.push(error));
-    await cluster.connect();
+    await readyWithin(cluster);
     return cluster;
   },
   async close(client) {
     (client as Redis).disconnect();
   },
 };
+
+/**
+ * Waits for an ioredis client's `ready` event. Not `lazyConnect` + connect(): the
+ * library's ioredis subscriber is a duplicate, and a duplicate of a lazyConnect client
+ * never connects by itself.
+ */
+async function readyWithin(client: Redis | Cluster): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`ioredis did not connect within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+    client.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 
 function nodeRedis(moduleName: string): Driver {
   const redis = require(moduleName) as NodeRedisModule;
