@@ -9,6 +9,7 @@ import { CATALOG, selectScenarios } from './scenarios/catalog.js';
 import type { Scenario } from './scenarios/types.js';
 import { connectComposeTestbed, connectExplicitTestbed, startEmbeddedTestbed, type Testbed } from './testbed/testbed.js';
 import { GROUP_COUNT_MAX } from './testbed/testbed-counts.js';
+import { COMPOSE_GROUP_COUNT } from './testbed/compose-layout.js';
 
 interface SimOptions {
   readonly seed?: number;
@@ -108,8 +109,8 @@ async function openTestbed(options: SimOptions, groups: number): Promise<Testbed
     }
     return connectExplicitTestbed({ redis: options.redis.split(',').map((s) => s.trim()), toxiproxyUrl: options.toxiproxy, resource: options.resource, groups });
   }
-  // compose.yaml publishes two proxy groups; scenarios that need more report a harness crash.
-  if (options.testbed === 'compose') return connectComposeTestbed({ groups: Math.min(groups, 2) });
+  // compose.yaml publishes COMPOSE_GROUP_COUNT proxy groups, as many as the catalog needs.
+  if (options.testbed === 'compose') return connectComposeTestbed({ groups: Math.min(groups, COMPOSE_GROUP_COUNT) });
   return startEmbeddedTestbed({ nodes: 5, groups });
 }
 
