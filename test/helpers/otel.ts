@@ -5,6 +5,8 @@ import { instrumentRedquorum, type RedquorumInstrumentation } from '../../src/ot
 /** The OTel SDK with in-memory exporters, and redquorum's instrumentation on it. */
 export interface OtelHarness {
   readonly instrumentation: RedquorumInstrumentation;
+  /** The SDK's tracer provider, for the application's own spans. */
+  readonly tracerProvider: BasicTracerProvider;
   spans(): ReadableSpan[];
   /** Collects now and returns every data point of one metric. */
   points(name: string): Promise<DataPoint<number | Histogram>[]>;
@@ -23,6 +25,7 @@ export function startOtel(): OtelHarness {
   const instrumentation = instrumentRedquorum({ tracerProvider, meterProvider });
   return {
     instrumentation,
+    tracerProvider,
     spans: () => spanExporter.getFinishedSpans(),
     async points(name) {
       await reader.forceFlush();

@@ -1,4 +1,5 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireTracing, extendTracing, lostChannel, type OperationContext } from '../../../src/tracing.js';
 import { startOtel, sumWhere, type OtelHarness } from '../../helpers/otel.js';
@@ -68,6 +69,23 @@ describe('redquorum/otel on hand-published channel events', () => {
     ).toThrow(TypeError);
     await Promise.resolve();
     expect(otel.spans().map((span) => span.status.code)).toEqual([SpanStatusCode.ERROR]);
+  });
+
+  it("makes the operation's span a child of the span active at the call", async () => {
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    try {
+      const parent = otel.tracerProvider.getTracer('app').startSpan('request');
+      await context.with(trace.setSpan(context.active(), parent), () =>
+        acquireTracing.tracePromise(async () => 'lock', { operation: 'acquire', resources: ['a'] } satisfies OperationContext),
+      );
+      parent.end();
+      const span = otel.spans().find((finished) => finished.name === 'redquorum.acquire');
+      expect(span?.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+      expect(span?.spanContext().traceId).toBe(parent.spanContext().traceId);
+    } finally {
+      context.disable();
+    }
   });
 
   it('counts lost locks, and stops when disabled', async () => {
