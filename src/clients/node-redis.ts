@@ -18,11 +18,13 @@ export interface NodeRedisLike {
   evalSha(sha: string, options: EvalOptions): Promise<unknown>;
   eval(script: string, options: EvalOptions): Promise<unknown>;
   sendCommand(...args: never[]): Promise<unknown>;
-  duplicate(): NodeRedisLike;
+  /** v4 to v6 take option overrides. */
+  duplicate(overrides?: { disableOfflineQueue?: boolean }): NodeRedisLike;
   connect(): Promise<unknown>;
   subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<unknown>;
   unsubscribe(channel: string): Promise<unknown>;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
   /** Sends QUIT and closes (deprecated for close() in v5, kept in v6): what `redlock.quit()` calls. */
   quit(): Promise<unknown>;
   /** A standalone client's socket; v4 to v6. */
@@ -117,24 +119,36 @@ export class NodeRedisClient implements NodeClient {
 
   /**
    * A duplicate of the client (the same options, so the same credentials and TLS),
-   * connected now and unreferenced so it never keeps the process alive. node-redis
-   * queues SUBSCRIBE until connected and resubscribes after a reconnect.
+   * connected now and unreferenced so it never keeps the process alive. Without an
+   * offline queue: while the node is down, SUBSCRIBE and UNSUBSCRIBE would pile up without
+   * bound. The wanted channels are kept here instead (at most the notifier's channel
+   * limit) and subscribed whenever the connection becomes ready, which also restores them
+   * after a reconnect.
    */
   subscriber(events: SubscriberEvents): NodeSubscriber {
-    const subscriber = this.client.duplicate();
+    const subscriber = this.client.duplicate({ disableOfflineQueue: true });
+    const wanted = new Set<string>();
+    const listener = (_message: string, channel: string): void => events.message(channel);
+    const ready = (): boolean => (typeof subscriber.isReady === 'boolean' ? subscriber.isReady : subscriber.isOpen);
+    const send = (work: () => Promise<unknown>): Promise<void> => (ready() ? work().then(() => undefined) : Promise.resolve());
     // Unhandled, an `error` event would crash the process; it only costs notifications.
     subscriber.on('error', events.error);
+    subscriber.on('ready', () => {
+      for (const channel of wanted) subscriber.subscribe(channel, listener).catch((error: unknown) => events.error(asError(error)));
+    });
     subscriber.unref?.();
     subscriber.connect().catch((error: unknown) => events.error(asError(error)));
-    const listener = (_message: string, channel: string): void => events.message(channel);
     return {
-      subscribe: async (channel) => {
-        await subscriber.subscribe(channel, listener);
+      subscribe: (channel) => {
+        wanted.add(channel);
+        return send(() => subscriber.subscribe(channel, listener));
       },
-      unsubscribe: async (channel) => {
-        await subscriber.unsubscribe(channel);
+      unsubscribe: (channel) => {
+        wanted.delete(channel);
+        return send(() => subscriber.unsubscribe(channel));
       },
       close: () => {
+        wanted.clear();
         try {
           const closing = typeof subscriber.destroy === 'function' ? subscriber.destroy() : subscriber.disconnect?.();
           // v4's disconnect() rejects when the client was never connected; nothing is left to close then.

@@ -20,6 +20,11 @@ export const NODE_REDIS_VERSIONS = ['redis4', 'redis5', 'redis'] as const;
 
 const script = (name: string, lua: string): Script => ({ name, lua, sha: createHash('sha1').update(lua).digest('hex') });
 
+function need(value: RedisServers | undefined): RedisServers {
+  if (!value) throw new Error('the redis servers did not start (see beforeAll)');
+  return value;
+}
+
 function run(client: NodeClient, script: Script, keys: string[], args: string[]): Promise<{ error: Error | null; reply?: unknown }> {
   return new Promise((resolve) => client.runScript(script, keys, args, (error, reply) => resolve({ error, reply })));
 }
@@ -31,9 +36,10 @@ describe.each(NODE_REDIS_VERSIONS)('node-redis adapter (%s)', (moduleName) => {
   let clusters: ClusterServers | undefined;
   const opened: { quit(): Promise<unknown>; isOpen: boolean }[] = [];
 
-  const connect = async (): Promise<ReturnType<NodeRedisModule['createClient']>> => {
+  // The subscriber is a duplicate: it reconnects as the client it was made from does.
+  const connect = async (reconnect = false): Promise<ReturnType<NodeRedisModule['createClient']>> => {
     const port = servers?.nodes[0]?.port;
-    const client = redis.createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: false } });
+    const client = redis.createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: reconnect ? () => 20 : false } });
     client.on('error', () => {
       // Read through the adapter's `ready` and the commands' own errors.
     });
@@ -97,23 +103,40 @@ describe.each(NODE_REDIS_VERSIONS)('node-redis adapter (%s)', (moduleName) => {
     expect(error?.constructor.name).toBe('ClientClosedError');
   });
 
-  it('opens a subscriber only when asked, which receives the release channel and closes at once', async () => {
-    const client = await connect();
+  it('opens a subscriber only when asked, subscribes once ready, again after its node restarts, and closes at once', async () => {
+    const client = await connect(true);
     const node = new NodeRedisClient(client);
-    const before = Number(await client.sendCommand(['PUBSUB', 'NUMSUB', 'adapter:chan']).then((reply) => (reply as unknown[])[1]));
-    expect(before).toBe(0);
+    const subscribers = async (): Promise<number> => Number(((await client.sendCommand(['PUBSUB', 'NUMSUB', 'adapter:chan'])) as unknown[])[1]);
+    expect(await subscribers()).toBe(0);
     const messages: string[] = [];
     const errors: Error[] = [];
     const subscriber = node.subscriber({ message: (channel) => messages.push(channel), error: (error) => errors.push(error) });
     await subscriber.subscribe('adapter:chan');
+    await expect.poll(subscribers, { timeout: 2_000, interval: 10 }).toBe(1);
     await client.sendCommand(['PUBLISH', 'adapter:chan', '1']);
     await expect.poll(() => messages, { timeout: 2_000, interval: 10 }).toEqual(['adapter:chan']);
+
+    // The node restarts empty: the wanted channel is subscribed again on the new connection.
+    const server = need(servers).node(0);
+    await server.restart();
+    const admin = redis.createClient({ socket: { host: '127.0.0.1', port: server.port } });
+    admin.on('error', () => undefined);
+    opened.push(admin);
+    await admin.connect();
+    const subscribersAfter = async (): Promise<number> => Number(((await admin.sendCommand(['PUBSUB', 'NUMSUB', 'adapter:chan'])) as unknown[])[1]);
+    await expect.poll(subscribersAfter, { timeout: 5_000, interval: 20 }).toBe(1);
+    await admin.sendCommand(['PUBLISH', 'adapter:chan', '1']);
+    await expect.poll(() => messages.length, { timeout: 2_000, interval: 10 }).toBe(2);
+
     await subscriber.unsubscribe('adapter:chan');
+    await expect.poll(subscribersAfter, { timeout: 2_000, interval: 10 }).toBe(0);
+    const connections = async (): Promise<number> => ((await admin.sendCommand(['CLIENT', 'LIST'])) as string).trim().split('\n').length;
+    const before = await connections();
     subscriber.close();
-    const clientsAfter = async (): Promise<number> => ((await client.sendCommand(['CLIENT', 'LIST'])) as string).trim().split('\n').length;
-    // The duplicate connection is gone: only this test's client (and no other) lists.
-    await expect.poll(clientsAfter, { timeout: 2_000, interval: 10 }).toBeLessThanOrEqual(opened.filter((c) => c.isOpen).length);
-    expect(errors).toEqual([]);
+    // The subscriber's connection is gone.
+    await expect.poll(connections, { timeout: 2_000, interval: 10 }).toBe(before - 1);
+    // Errors of the lost connection are reported, not thrown.
+    for (const error of errors) expect(error).toBeInstanceOf(Error);
   });
 
   it('routes a script to the slot of its keys on a cluster client', async () => {
