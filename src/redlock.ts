@@ -117,16 +117,19 @@ export class Redlock extends EventEmitter {
   /**
    * A quorum read of whether one lock holds `resources`, and for how long at least
    * (`heldForMs`). It reserves nothing: see Inspection. Per-node timeout: `nodeTimeoutMs`,
-   * default 1,000 ms; no retries.
+   * default 1,000 ms; no retries. On Redis Cluster clients the resources must share a hash
+   * slot, as for acquire (RangeError otherwise, before anything is sent).
    */
-  inspect(resources: string[], settings?: CallSettings): Promise<Inspection> {
+  async inspect(resources: string[], settings?: CallSettings): Promise<Inspection> {
     const s = mergeSettings(this.resolved, settings);
     const timeoutMs = s.nodeTimeoutMs ?? INSPECT_NODE_TIMEOUT_MS;
-    return inspectResources(checkResources(resources), {
+    const keys = checkResources(resources);
+    this.checkSlots(keys, false);
+    return inspectResources(keys, {
       membershipSize: this.nodes.length,
       driftFactor: s.driftFactor,
       clock: this.clock,
-      fanOut: (script, keys, judge) => this.fanOut(script, keys, [], judge, timeoutMs),
+      fanOut: (script, scriptKeys, judge) => this.fanOut(script, scriptKeys, [], judge, timeoutMs),
     });
   }
 

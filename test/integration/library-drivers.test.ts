@@ -239,7 +239,9 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
     const redlock = new Redlock(clients, { retryCount: 0 });
     const lock = await redlock.acquire(['{order:1}:a', '{order:1}:b'], TTL_MS);
     expect((await lock.attempts[0])?.votesFor.size).toBe(NODE_COUNT);
+    expect((await redlock.inspect(['{order:1}:a', '{order:1}:b'])).state).toBe('held');
     await lock.release();
+    expect(await rejection(redlock.inspect(['order:1', 'order:2']))).toBeInstanceOf(RangeError);
     const failure = await rejection(redlock.acquire(['order:1', 'order:2'], TTL_MS));
     expect(failure).toBeInstanceOf(RangeError);
     expect((failure as Error).message).toMatch(/slot/);
