@@ -217,6 +217,14 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
     const minorityDown = await redlock.inspect(['inspected']);
     expect(minorityDown.state).toBe('held');
     expect(minorityDown.errors.get(0)).toBeInstanceOf(NodeUnavailableError);
+    // With a majority down, neither held nor free can be shown.
+    await need(servers, 'redis').node(1).crash();
+    await waitReadiness([clients[1] as Client], false);
+    const majorityDown = await redlock.inspect(['inspected']);
+    expect(majorityDown.state).toBe('unknown');
+    expect([...majorityDown.errors.keys()].sort()).toEqual([0, 1]);
+    await need(servers, 'redis').node(1).start();
+    await waitReadiness([clients[1] as Client], true);
     await lock.release();
     expect((await redlock.inspect(['inspected'])).state).toBe('free');
   });
