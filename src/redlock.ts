@@ -3,6 +3,7 @@ import { abortableSleep } from './abortable-sleep.js';
 import type { AttemptLog } from './attempt-log.js';
 import { adaptClient } from './clients/adapt.js';
 import type { NodeClient } from './clients/node-client.js';
+import type { NodeRedisLike } from './clients/node-redis.js';
 import { attemptChannel, publishAttempt } from './diagnostics.js';
 import { EXPIRED_MESSAGE, ExecutionError } from './errors/execution-error.js';
 import { LockNotHeldError } from './errors/lock-not-held-error.js';
@@ -55,7 +56,7 @@ export class Redlock extends EventEmitter {
   private readonly closing = new AbortController();
   private notifier: ReleaseNotifier | undefined;
 
-  constructor(clients: Iterable<Client | NodeClient>, settings: Partial<Settings> = {}, internals: RedlockInternals = {}) {
+  constructor(clients: Iterable<Client | NodeRedisLike | NodeClient>, settings: Partial<Settings> = {}, internals: RedlockInternals = {}) {
     super();
     const list = checkClients(clients);
     this.resolved = Object.freeze(mergeSettings(DEFAULT_SETTINGS, settings));

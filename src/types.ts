@@ -1,13 +1,13 @@
 import type { IoredisClient } from './clients/ioredis.js';
-import type { NodeRedisLike } from './clients/node-redis.js';
 
 /**
  * One independent Redis master as the caller gave it: node-redlock v5's type (an ioredis
- * Redis or Cluster client), or a node-redis client or cluster (v4 to v6). An object
- * implementing NodeClient is accepted too; Redlock
- * keeps the caller's objects as they are (`clients`, `votesFor`, `votesAgainst`).
+ * Redis or Cluster client), kept as it is so that v5 code reading ioredis members off
+ * `clients`, `votesFor` and `votesAgainst` still compiles. node-redis clients (v4 to v6)
+ * and objects implementing NodeClient are accepted too; Redlock keeps the caller's
+ * objects as they are.
  */
-export type Client = IoredisClient | NodeRedisLike;
+export type Client = IoredisClient;
 
 /**
  * The votes of one attempt, in node-redlock v5's shape. It resolves once every node

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Redlock, ExecutionError, type Client } from '../../src/index.js';
 import { monotonicMs } from '../../src/clock.js';
+import type { NodeRedisLike } from '../../src/clients/node-redis.js';
 import type { Random } from '../random.js';
 import type { ClientVariant, RangeMs } from './worker-config.js';
 
@@ -42,7 +43,7 @@ export interface LockClientOptions {
    * `--client node-redis`); the broken variants' own raw commands keep using `clients`.
    * Their owner closes them. @default clients
    */
-  readonly redlockClients?: readonly Client[];
+  readonly redlockClients?: readonly (Client | NodeRedisLike)[];
   readonly ttlMs: number;
   readonly driftFactor: number;
   readonly fenced: boolean;

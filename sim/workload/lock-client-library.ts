@@ -1,4 +1,3 @@
-import type { Client } from '../../src/index.js';
 import type { NodeRedisLike } from '../../src/clients/node-redis.js';
 import type { Endpoint } from '../testbed/endpoint.js';
 
@@ -17,7 +16,7 @@ interface NodeRedisModule {
 
 /** node-redis clients for Redlock, one per endpoint, with the same bounds as the lab's ioredis ones. */
 export interface NodeRedisClients {
-  readonly clients: readonly Client[];
+  readonly clients: readonly NodeRedisLike[];
   close(): Promise<void>;
 }
 

@@ -8,9 +8,8 @@ import { adaptClient } from '../../src/clients/adapt.js';
 import { monotonicMs } from '../../src/clock.js';
 import { ExecutionError, NodeTimeoutError, NodeUnavailableError, Redlock, ResourceLockedError, driftMs } from '../../src/index.js';
 import { NODE_RUNTIME } from '../../src/runtime.js';
-import type { Client } from '../../src/types.js';
 import { ClusterServers } from './helpers/cluster-servers.js';
-import { DRIVERS, type Driver } from './helpers/drivers.js';
+import { DRIVERS, type AnyClient, type Driver } from './helpers/drivers.js';
 import { rejection } from './helpers/outcomes.js';
 import { lockKeys, sleep } from './helpers/servers.js';
 
@@ -61,7 +60,7 @@ async function keysOnAllNodes(): Promise<string[]> {
 }
 
 /** Waits until the driver's own readiness (as the library reads it) is `ready` for every client. */
-async function waitReadiness(clients: readonly Client[], ready: boolean): Promise<void> {
+async function waitReadiness(clients: readonly AnyClient[], ready: boolean): Promise<void> {
   const nodes = clients.map((client, index) => adaptClient(client, index, NODE_RUNTIME));
   const deadline = performance.now() + STATE_CHANGE_MS;
   while (nodes.some((node) => node.ready !== ready)) {
@@ -71,10 +70,10 @@ async function waitReadiness(clients: readonly Client[], ready: boolean): Promis
 }
 
 describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label.startsWith(process.env['ONLY'])).map((driver) => [driver.label, driver] as const))('the library on %s', (_label, driver: Driver) => {
-  const open: Client[] = [];
+  const open: AnyClient[] = [];
   const clientErrors: Error[] = [];
 
-  const connect = async (via: 'direct' | 'proxy' = 'direct'): Promise<Client[]> => {
+  const connect = async (via: 'direct' | 'proxy' = 'direct'): Promise<AnyClient[]> => {
     const ports = via === 'direct' ? need(servers, 'redis').nodes.map((node) => node.port) : proxies.map((proxy) => Number(proxy.listen.split(':').pop()));
     const clients = await Promise.all(ports.map((port) => driver.connect(port, clientErrors)));
     open.push(...clients);
@@ -97,14 +96,14 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
     const lock = await redlock.acquire(['quorum'], TTL_MS);
     const stats = await lock.attempts[0];
     expect(stats?.votesFor.size).toBe(NODE_COUNT);
-    for (const client of clients) expect(stats?.votesFor.has(client)).toBe(true);
+    for (const client of clients) expect((stats?.votesFor as Set<unknown> | undefined)?.has(client)).toBe(true);
     expect(lockKeys(await keysOnAllNodes())).toEqual(['0:quorum', '1:quorum', '2:quorum']);
 
     const refused = (await rejection(redlock.acquire(['quorum'], TTL_MS))) as ExecutionError;
     expect(refused).toBeInstanceOf(ExecutionError);
     expect(refused.reason).toBe('locked');
     const refusedStats = await refused.attempts[0];
-    for (const client of clients) expect(refusedStats?.votesAgainst.get(client)).toBeInstanceOf(ResourceLockedError);
+    for (const client of clients) expect((refusedStats?.votesAgainst as Map<unknown, Error> | undefined)?.get(client)).toBeInstanceOf(ResourceLockedError);
 
     await lock.release();
     await expect.poll(async () => lockKeys(await keysOnAllNodes()), { timeout: 1_000, interval: 10 }).toEqual([]);
@@ -115,13 +114,13 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
     const redlock = new Redlock(clients, { retryCount: 0 });
     const redis = need(servers, 'redis');
     await redis.node(2).crash();
-    await waitReadiness([clients[2] as Client], false);
+    await waitReadiness([clients[2] as AnyClient], false);
     const startMs = monotonicMs();
     const lock = await redlock.acquire(['node-down'], TTL_MS);
     expect(monotonicMs() - startMs).toBeLessThan(NODE_TIMEOUT_MS * 10);
     const stats = await lock.attempts[0];
     expect(stats?.votesFor.size).toBe(2);
-    expect(stats?.votesAgainst.get(clients[2] as Client)).toBeInstanceOf(NodeUnavailableError);
+    expect((stats?.votesAgainst as Map<unknown, Error> | undefined)?.get(clients[2])).toBeInstanceOf(NodeUnavailableError);
     await lock.release();
 
     await redis.node(2).start();
@@ -213,18 +212,18 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
     expect(seen.heldForMs).toBeLessThanOrEqual(TTL_MS - driftMs(TTL_MS, redlock.settings.driftFactor));
     expect(seen.heldForMs).toBeGreaterThanOrEqual(TTL_MS - 2 * sinceStartMs - driftMs(TTL_MS, redlock.settings.driftFactor));
     await need(servers, 'redis').node(0).crash();
-    await waitReadiness([clients[0] as Client], false);
+    await waitReadiness([clients[0] as AnyClient], false);
     const minorityDown = await redlock.inspect(['inspected']);
     expect(minorityDown.state).toBe('held');
     expect(minorityDown.errors.get(0)).toBeInstanceOf(NodeUnavailableError);
     // With a majority down, neither held nor free can be shown.
     await need(servers, 'redis').node(1).crash();
-    await waitReadiness([clients[1] as Client], false);
+    await waitReadiness([clients[1] as AnyClient], false);
     const majorityDown = await redlock.inspect(['inspected']);
     expect(majorityDown.state).toBe('unknown');
     expect([...majorityDown.errors.keys()].sort()).toEqual([0, 1]);
     await need(servers, 'redis').node(1).start();
-    await waitReadiness([clients[1] as Client], true);
+    await waitReadiness([clients[1] as AnyClient], true);
     await lock.release();
     expect((await redlock.inspect(['inspected'])).state).toBe('free');
   });

@@ -14,15 +14,18 @@ const RECONNECT_TRIES_MAX = 300;
 /** How long a new client may take to connect. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
+/** A client of either library, as the caller hands it to Redlock. */
+export type AnyClient = Client | NodeRedisLike;
+
 export interface Driver {
   /** e.g. `ioredis 5.9.2`, `node-redis 4.7.1`. */
   readonly label: string;
   /** A client of one standalone node on 127.0.0.1, connected. */
-  connect(port: number, errors: Error[]): Promise<Client>;
+  connect(port: number, errors: Error[]): Promise<AnyClient>;
   /** A client of a one-master cluster on 127.0.0.1, connected. */
-  connectCluster(port: number, errors: Error[]): Promise<Client>;
+  connectCluster(port: number, errors: Error[]): Promise<AnyClient>;
   /** Closes at once, without waiting for a node that may be down. */
-  close(client: Client): Promise<void>;
+  close(client: AnyClient): Promise<void>;
 }
 
 interface NodeRedisModule {
@@ -78,7 +81,7 @@ function nodeRedis(moduleName: string): Driver {
   const redis = require(moduleName) as NodeRedisModule;
   const reconnectStrategy = (retries: number): number | Error =>
     retries > RECONNECT_TRIES_MAX ? new Error(`gave up after ${RECONNECT_TRIES_MAX} reconnects`) : Math.min((retries + 1) * RECONNECT_STEP_MS, RECONNECT_MAX_MS);
-  const connected = async (client: NodeRedisLike, errors: Error[]): Promise<Client> => {
+  const connected = async (client: NodeRedisLike, errors: Error[]): Promise<AnyClient> => {
     client.on('error', (error: Error) => errors.push(error));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -96,7 +99,7 @@ function nodeRedis(moduleName: string): Driver {
     connect: (port, errors) => connected(redis.createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy } }), errors),
     connectCluster: (port, errors) => connected(redis.createCluster({ rootNodes: [{ socket: { host: '127.0.0.1', port, reconnectStrategy } }] }), errors),
     async close(client) {
-      const c = client as NodeRedisLike;
+      const c = client as NodeRedisLike; // this driver's own clients
       if (!c.isOpen) return;
       try {
         await (typeof c.destroy === 'function' ? c.destroy() : c.disconnect?.());
