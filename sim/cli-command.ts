@@ -9,6 +9,8 @@ import { CATALOG, selectScenarios } from './scenarios/catalog.js';
 import type { Scenario } from './scenarios/types.js';
 import { connectComposeTestbed, connectExplicitTestbed, startEmbeddedTestbed, type Testbed } from './testbed/testbed.js';
 import { GROUP_COUNT_MAX } from './testbed/testbed-counts.js';
+import { COMPOSE_GROUP_COUNT } from './testbed/compose-layout.js';
+import { LOCK_CLIENT_LIBRARIES, type LockClientLibrary } from './workload/lock-client-library.js';
 
 interface SimOptions {
   readonly seed?: number;
@@ -20,6 +22,7 @@ interface SimOptions {
   readonly resources?: number;
   readonly ttl?: number;
   readonly testbed: 'embedded' | 'compose';
+  readonly client: LockClientLibrary;
   readonly redis?: string;
   readonly toxiproxy?: string;
   readonly resource?: string;
@@ -47,6 +50,7 @@ export function simCommand(): Command {
     .option('--think-ms <min-max>', `think time between operations in ms (default ${defaults('thinkMs')})`, rangeArg('--think-ms'))
     .option('--ttl <ms>', 'lock TTL in ms (default 1000)', integerArg('--ttl', 100, 60_000))
     .addOption(new Option('--testbed <kind>', 'embedded: start every server here; compose: the compose.yaml services').choices(['embedded', 'compose']).default('embedded'))
+    .addOption(new Option('--client <library>', 'the client library the library-based lock clients run on').choices([...LOCK_CLIENT_LIBRARIES]).default('ioredis'))
     .option('--redis <list>', 'explicit testbed: the Redis masters, host:port,...')
     .option('--toxiproxy <url>', 'explicit testbed: the Toxiproxy API URL')
     .option('--resource <host:port>', 'explicit testbed: the resource Redis outside the faulted network')
@@ -77,6 +81,7 @@ export function simCommand(): Command {
         ...(options.thinkMs === undefined ? {} : { thinkMs: options.thinkMs }),
         ...(options.resources === undefined ? {} : { resources: options.resources }),
         ...(options.ttl === undefined ? {} : { ttlMs: options.ttl }),
+        client: options.client,
       });
       const groups = Math.min(GROUP_COUNT_MAX, Math.max(...scenarios.map((s) => s.groups.length)));
       const testbed = await openTestbed(options, groups);
@@ -108,8 +113,8 @@ async function openTestbed(options: SimOptions, groups: number): Promise<Testbed
     }
     return connectExplicitTestbed({ redis: options.redis.split(',').map((s) => s.trim()), toxiproxyUrl: options.toxiproxy, resource: options.resource, groups });
   }
-  // compose.yaml publishes two proxy groups; scenarios that need more report a harness crash.
-  if (options.testbed === 'compose') return connectComposeTestbed({ groups: Math.min(groups, 2) });
+  // compose.yaml publishes COMPOSE_GROUP_COUNT proxy groups, as many as the catalog needs.
+  if (options.testbed === 'compose') return connectComposeTestbed({ groups: Math.min(groups, COMPOSE_GROUP_COUNT) });
   return startEmbeddedTestbed({ nodes: 5, groups });
 }
 

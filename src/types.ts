@@ -1,7 +1,13 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { IoredisClient } from './clients/ioredis.js';
 
-/** One independent Redis master, reached through an ioredis client. */
-export type Client = Redis | Cluster;
+/**
+ * One independent Redis master as the caller gave it: node-redlock v5's type (an ioredis
+ * Redis or Cluster client), kept as it is so that v5 code reading ioredis members off
+ * `clients`, `votesFor` and `votesAgainst` still compiles. node-redis clients (v4 to v6)
+ * and objects implementing NodeClient are accepted too; Redlock keeps the caller's
+ * objects as they are.
+ */
+export type Client = IoredisClient;
 
 /**
  * The votes of one attempt, in node-redlock v5's shape. It resolves once every node
@@ -38,8 +44,3 @@ export interface NodeOutcome {
 
 /** The operations Redlock runs on the nodes. */
 export type Operation = 'acquire' | 'extend' | 'release' | 'fence';
-
-/** One client's vote, in node-redlock v5's shape. */
-export type ClientExecutionResult =
-  | { client: Client; vote: 'for'; value: number }
-  | { client: Client; vote: 'against'; error: Error };

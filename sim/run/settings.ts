@@ -1,3 +1,4 @@
+import type { LockClientLibrary } from '../workload/lock-client-library.js';
 import type { RunSettings } from './worker-plan.js';
 
 /** The knobs a person sets on the command line; everything else follows from them. */
@@ -19,6 +20,8 @@ export interface SettingsInput {
   readonly thinkMs?: readonly [number, number];
   /** The CI version: short runs, fewer workers. @default false */
   readonly short?: boolean;
+  /** The client library under the library-based lock clients. @default 'ioredis' */
+  readonly client?: LockClientLibrary;
 }
 
 // The full run: 20 scenarios x 12 s, four to five minutes on two cores. What bounds the
@@ -58,6 +61,7 @@ export function resolveSettings(input: SettingsInput): RunSettings {
     // A tenth of the TTL: a black-holed node costs this, not a hang.
     nodeTimeoutMs: Math.max(50, Math.round(ttlMs / 10)),
     maxAttemptsPerWorker: 1_000_000,
+    client: input.client ?? 'ioredis',
   };
 }
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Random } from '../random.js';
 import type { GroupSpec, Scenario } from '../scenarios/types.js';
 import type { Endpoint } from '../testbed/endpoint.js';
+import type { LockClientLibrary } from '../workload/lock-client-library.js';
 import type { RangeMs, WorkerConfig } from '../workload/worker-config.js';
 
 /** The run's knobs, shared by every scenario of a catalog run. */
@@ -29,6 +30,8 @@ export interface RunSettings {
   readonly nodeTimeoutMs: number;
   /** Hard bound on acquire attempts per loop. */
   readonly maxAttemptsPerWorker: number;
+  /** The client library under the library-based lock clients. @default 'ioredis' */
+  readonly client?: LockClientLibrary;
 }
 
 /** Where each group's workers connect. */
@@ -93,6 +96,7 @@ export function planWorkers(scenario: Scenario, settings: RunSettings, endpoints
         retryDelayMs: settings.retryDelayMs,
         nodeTimeoutMs: group.nodeTimeoutMs ?? settings.nodeTimeoutMs,
         historyPath: join(historyDir, `worker-${workerId}.jsonl`),
+        client: settings.client ?? 'ioredis',
       });
     }
   });

@@ -20,7 +20,24 @@ export interface RedisServersOptions {
   readonly persistence?: Persistence;
   /** How long to wait for a server to answer PING. @default 10_000 ms (1 to 120_000) */
   readonly readyTimeoutMs?: number;
+  /**
+   * Start every node with `--cluster-enabled yes` (its own nodes.conf in its data folder),
+   * ready to be joined into a Redis Cluster. The cluster bus binds port + 10000; a taken
+   * bus port is a taken port like any other. @default false
+   */
+  readonly cluster?: boolean;
 }
+
+/** What a cluster-enabled node adds to its command line. */
+const CLUSTER_ARGS = [
+  '--cluster-enabled', 'yes',
+  '--cluster-config-file', 'nodes.conf',
+  '--cluster-node-timeout', '1000',
+  // A lone master that never met a peer knows no address of its own to put in CLUSTER SLOTS.
+  '--cluster-announce-ip', '127.0.0.1',
+  // A killed master takes only its own slots down; the others keep serving.
+  '--cluster-require-full-coverage', 'no',
+];
 
 const DEFAULT_COUNT = 5;
 const COUNT_MAX = 15;
@@ -45,6 +62,7 @@ export class RedisNode {
     private readonly dir: string,
     private currentPersistence: Persistence,
     private readonly readyTimeoutMs: number,
+    private readonly cluster = false,
   ) {}
 
   /** The persistence the node runs with now, and restarts with by default. */
@@ -103,6 +121,7 @@ export class RedisNode {
       '--loglevel', 'warning',
       '--appendonly', this.currentPersistence === 'aof-always' ? 'yes' : 'no',
       '--appendfsync', 'always',
+      ...(this.cluster ? CLUSTER_ARGS : []),
     ];
     const child = spawn(findTool('redis-server'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     track(child);
@@ -223,7 +242,7 @@ export class RedisServers {
     for (let index = 0; index < count; index += 1) {
       const dir = join(rootDir, `node-${index}`);
       mkdirSync(dir);
-      nodes.push(new RedisNode(index, dir, persistence, readyTimeoutMs));
+      nodes.push(new RedisNode(index, dir, persistence, readyTimeoutMs, options.cluster ?? false));
     }
     const servers = new RedisServers(nodes, rootDir);
     try {

@@ -16,7 +16,7 @@ function findRepoRoot(): string {
 }
 
 /** The server tools the testbed runs, with the least version each must have. */
-export type ToolName = 'redis-server' | 'toxiproxy-server';
+export type ToolName = 'redis-server' | 'redis-cli' | 'toxiproxy-server';
 
 /**
  * Least versions, [major, minor, patch]. redis-server 7: the testbed relies on Redis 7
@@ -26,6 +26,8 @@ export type ToolName = 'redis-server' | 'toxiproxy-server';
  */
 export const TOOL_VERSION_MIN: Readonly<Record<ToolName, readonly [number, number, number]>> = {
   'redis-server': [7, 0, 0],
+  // Joins test Redis Clusters (--cluster create), shipped with redis-server.
+  'redis-cli': [7, 0, 0],
   'toxiproxy-server': [2, 12, 0],
 };
 
@@ -96,8 +98,9 @@ export function findToolIn(name: ToolName, dirs: readonly string[]): string {
 export function toolVersion(name: ToolName, path: string): [number, number, number] | undefined {
   const result = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: VERSION_CALL_TIMEOUT_MS });
   const text = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-  // "Redis server v=7.0.15 sha=..." and "toxiproxy-server version 2.12.0".
-  const printed = parseVersion(name === 'redis-server' ? /\bv=(\d+)\.(\d+)\.(\d+)/.exec(text) : /version v?(\d+)\.(\d+)\.(\d+)/.exec(text));
+  // "Redis server v=7.0.15 sha=...", "redis-cli 7.0.15" and "toxiproxy-server version 2.12.0".
+  const pattern = name === 'redis-server' ? /\bv=(\d+)\.(\d+)\.(\d+)/ : name === 'redis-cli' ? /^redis-cli (\d+)\.(\d+)\.(\d+)/ : /version v?(\d+)\.(\d+)\.(\d+)/;
+  const printed = parseVersion(pattern.exec(text));
   if (printed !== undefined || name !== 'toxiproxy-server') return printed;
   // A toxiproxy-server built with plain `go install` prints "version git"; Go records the
   // module version it was built from in the binary itself.

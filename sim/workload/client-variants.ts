@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { Redlock, ExecutionError } from '../../src/index.js';
+import { Redlock, ExecutionError, type Client } from '../../src/index.js';
 import { monotonicMs } from '../../src/clock.js';
+import type { NodeRedisLike } from '../../src/clients/node-redis.js';
 import type { Random } from '../random.js';
 import type { ClientVariant, RangeMs } from './worker-config.js';
 
@@ -37,6 +38,12 @@ export interface LockClientOptions {
   readonly variant: ClientVariant;
   /** One ioredis client per node, through the group's proxies. */
   readonly clients: readonly Redis[];
+  /**
+   * The clients the library's Redlock runs on, when not `clients` (the lab's
+   * `--client node-redis`); the broken variants' own raw commands keep using `clients`.
+   * Their owner closes them. @default clients
+   */
+  readonly redlockClients?: readonly (Client | NodeRedisLike)[];
   readonly ttlMs: number;
   readonly driftFactor: number;
   readonly fenced: boolean;
@@ -90,7 +97,7 @@ function libraryClient(
   planHoldMs: LockClient['planHoldMs'],
   releaseBy: 'compare-and-delete' | 'plain-del',
 ): LockClient {
-  const redlock = new Redlock([...options.clients], {
+  const redlock = new Redlock([...(options.redlockClients ?? options.clients)], {
     driftFactor: options.driftFactor,
     retryCount: options.retryCount,
     retryDelay: options.retryDelayMs,

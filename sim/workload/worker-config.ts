@@ -1,4 +1,5 @@
 import type { Endpoint } from '../testbed/endpoint.js';
+import type { LockClientLibrary } from './lock-client-library.js';
 
 /**
  * Which lock client a worker runs. `correct` is this library; the others are negative
@@ -65,6 +66,8 @@ export interface WorkerConfig {
   readonly nodeTimeoutMs: number;
   /** Where the worker appends its JSONL history. */
   readonly historyPath: string;
+  /** The client library the Redlock of library-based variants runs on. @default 'ioredis' */
+  readonly client?: LockClientLibrary;
 }
 
 /** Messages from the runner to a worker. */

@@ -1,5 +1,6 @@
 /**
- * A lab worker process: one Redlock (correct or a broken variant) over ioredis clients to
+ * A lab worker process: one Redlock (correct or a broken variant) over ioredis (or, with
+ * `--client node-redis`, node-redis) clients to
  * its group's proxies, running the acquire / write / release loop and appending its
  * history to a JSONL file. Built to dist/sim-worker.js; forked by the runner.
  *
@@ -11,6 +12,7 @@
 import { Redis } from 'ioredis';
 import { createLockClient } from './client-variants.js';
 import { HistoryWriter } from './history-writer.js';
+import { openNodeRedisClients } from './lock-client-library.js';
 import { ResourceClient } from './resource.js';
 import { runWorkerLoop } from './worker-loop.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './worker-config.js';
@@ -33,6 +35,8 @@ function nodeClient(host: string, port: number, config: WorkerConfig): Redis {
   const client = new Redis({
     host,
     port,
+    // With --client node-redis these serve only the broken variants' raw commands.
+    lazyConnect: config.client === 'node-redis',
     // The library bounds every command with its own per-node timeout, so the offline
     // queue only holds commands for the short time a reconnect takes.
     enableOfflineQueue: true,
@@ -50,9 +54,11 @@ function nodeClient(host: string, port: number, config: WorkerConfig): Redis {
 async function main(config: WorkerConfig, goSignal: Promise<void>, stopped: () => boolean): Promise<number> {
   const history = new HistoryWriter(config.historyPath);
   const clients = config.endpoints.map((endpoint) => nodeClient(endpoint.host, endpoint.port, config));
+  const nodeRedis = config.client === 'node-redis' ? await openNodeRedisClients(config.endpoints, Math.max(100, config.nodeTimeoutMs * 2)) : undefined;
   const client = createLockClient({
     variant: config.variant,
     clients,
+    ...(nodeRedis ? { redlockClients: nodeRedis.clients } : {}),
     ttlMs: config.ttlMs,
     driftFactor: config.driftFactor,
     fenced: config.fenced,
@@ -75,7 +81,7 @@ async function main(config: WorkerConfig, goSignal: Promise<void>, stopped: () =
     return attempts.reduce((sum, count) => sum + count, 0);
   } finally {
     history.close();
-    await Promise.allSettled([client.quit(), resource.quit()]);
+    await Promise.allSettled([client.quit(), resource.quit(), nodeRedis?.close()]);
   }
 }
 
