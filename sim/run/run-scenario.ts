@@ -7,7 +7,14 @@ import type { FaultEvent, HistoryEvent } from '../history/types.js';
 import { Random } from '../random.js';
 import type { Expectation, NemesisContext, Scenario, ScenarioParams } from '../scenarios/types.js';
 import type { Testbed } from '../testbed/testbed.js';
+import { checkMutex } from '../checker/mutex.js';
+import { checkRegister } from '../checker/register.js';
+import type { RegisterKind } from '../history/types.js';
+import type { WorkerConfig } from '../workload/worker-config.js';
 import { readFinalCounters } from '../workload/resource.js';
+import { HistoryTail } from './history-tail.js';
+import { HoldBoard } from './hold-board.js';
+import { DEFAULT_MIN_VIOLATIONS } from './judge.js';
 import { planNemeses, playTimeline, type AppliedWindow, type PlannedNemesis } from './fault-timeline.js';
 import { HarnessSteps, type ToxiproxyRestart } from './harness-steps.js';
 import { judge, type Judgement, type Observed } from './judge.js';
@@ -20,7 +27,10 @@ import { WorkerPool } from './worker-pool.js';
 export interface ScenarioResult {
   readonly scenario: Scenario;
   readonly seed: number;
+  /** The workload's real length: the bound of an unsafe row that stopped once it had its violations is longer. */
   readonly runMs: number;
+  /** Whether an unsafe row stopped early because it had caught enough violations. */
+  readonly stoppedEarly: boolean;
   /** The spec's prediction for this run's parameters. */
   readonly expected: Expectation;
   readonly applied: readonly AppliedWindow[];
@@ -55,6 +65,8 @@ const TOXIPROXY_RESTART_TIMEOUT_MS = 20_000;
 const TOXIPROXY_RESTARTS_MAX = 2;
 // How often progress is reported while the workload runs.
 const PROGRESS_TICK_MS = 250;
+// How often an unsafe row's histories are read to count its violations so far.
+const VIOLATION_POLL_MS = 500;
 
 /**
  * Runs one scenario on a testbed: heal and flush, fork the workers, set up the nemeses,
@@ -63,7 +75,11 @@ const PROGRESS_TICK_MS = 250;
  * failure inside the run: a harness problem becomes a `harness-crash` verdict.
  */
 export async function runScenario(testbed: Testbed, scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
-  const { settings } = options;
+  const runUntil = scenario.runUntilViolations === true;
+  // An unsafe row runs until it has its violations or reaches its bound.
+  const minRunMs = scenario.minRunMs?.({ ttlMs: options.settings.ttlMs, nodes: testbed.nodeCount }) ?? 0;
+  const baseRunMs = Math.max(options.settings.runMs, minRunMs);
+  const settings: RunSettings = { ...options.settings, runMs: runUntil ? Math.max(baseRunMs, options.settings.unsafeBoundMs) : baseRunMs };
   const random = new Random(settings.seed).fork(scenario.id);
   const params: ScenarioParams = {
     ttlMs: settings.ttlMs,
@@ -98,7 +114,7 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
 
   const configs = planWorkers(scenario, settings, testbed, historyDir, random.fork('workers'));
   const planned = planNemeses(scenario.nemeses(params, random.fork('faults')), settings.runMs, random.fork('nemeses'));
-  if (planned.some((plan) => !plan.wholeRun && plan.windows.length === 0)) {
+  if (planned.some((plan) => !plan.wholeRun && plan.reactive === undefined && plan.windows.length === 0)) {
     problems.push(`the run of ${settings.runMs} ms is too short for ${scenario.id}'s fault schedule`);
   }
   let pool: WorkerPool | undefined;
@@ -119,8 +135,12 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
     return ctx;
   };
   const wholeRunStarts = new Map<PlannedNemesis, number>();
+  const board = new HoldBoard();
+  const stop = new AbortController();
+  let goMs = monotonicMs();
+  let stoppedAtMs: number | undefined;
   try {
-    pool = await WorkerPool.start(configs);
+    pool = await WorkerPool.start(configs, process.env, (report) => board.apply(report));
     for (const plan of planned) {
       await steps.run(`nemesis ${plan.nemesis.name} setup`, () => plan.nemesis.setup(contextFor(plan)));
       set.push(plan);
@@ -129,13 +149,23 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
       await steps.run(`nemesis ${plan.nemesis.name} inject`, () => plan.nemesis.inject(contextFor(plan)));
       wholeRunStarts.set(plan, monotonicMs());
     }
-    const goMs = monotonicMs();
+    goMs = monotonicMs();
     pool.go();
     const progress = reportProgress(goMs, settings.runMs, options.onProgress);
+    const running = pool;
+    const watch = runUntil
+      ? watchViolations(configs, expected.minViolations ?? DEFAULT_MIN_VIOLATIONS, expected.controlsCaught ?? [], stop.signal, () => {
+          stoppedAtMs = monotonicMs();
+          stop.abort();
+          running.stop();
+        })
+      : Promise.resolve();
     try {
-      applied = await playTimeline(planned, contextFor, goMs, problems, steps);
+      applied = await playTimeline(planned, contextFor, goMs, problems, steps, { endMs: goMs + settings.runMs, board, signal: stop.signal });
       await pool.waitForExit(Math.max(0, goMs + settings.runMs - monotonicMs()) + 3 * settings.ttlMs);
     } finally {
+      stop.abort();
+      await watch;
       progress.stop();
     }
   } catch (error) {
@@ -163,20 +193,18 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
   const snapshot = await snapshotKeys(testbed.directEndpoints());
   problems.push(...snapshot.problems);
   const history = gatherHistory(configs.map((config) => config.historyPath), faultEvents, problems);
-  const fencedGroups = new Set(configs.filter((c) => c.fenced).map((c) => c.group));
-  const unfencedGroups = new Set(configs.filter((c) => !c.fenced).map((c) => c.group));
-  const counters = await finalCounters(testbed, scenario, settings, problems);
+  const runMs = stoppedAtMs === undefined ? settings.runMs : Math.max(1, stoppedAtMs - goMs);
+  const registers = await registerInputs(testbed, configs, problems);
   const { checks, observed } = observe({
     history,
-    fencedGroups,
-    unfencedGroups,
-    finalCounterFenced: counters.fenced,
-    finalCounterUnfenced: counters.unfenced,
+    groupCount: scenario.groups.length,
+    registers,
     snapshot: snapshot.problems.length === 0 ? snapshot.entries : undefined,
     ttlMs: settings.ttlMs,
-    runMs: settings.runMs,
+    runMs,
     applied,
-    liveness: expected.liveness,
+    expected,
+    targetFault: scenario.targetFault,
     problems,
   });
   const historyPath = join(options.outDir, 'history.jsonl');
@@ -186,12 +214,13 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
   return {
     scenario,
     seed: settings.seed,
-    runMs: settings.runMs,
+    runMs,
+    stoppedEarly: stoppedAtMs !== undefined,
     expected,
     applied,
     checks,
     observed,
-    judgement: judge(expected, observed),
+    judgement: judge(expected, observed, scenario.groups),
     history,
     historyPath,
     toxiproxyRestarts: [...steps.restarts],
@@ -212,19 +241,81 @@ function gatherHistory(paths: readonly string[], faults: readonly FaultEvent[], 
   return events.sort((a, b) => a.timeMs - b.timeMs);
 }
 
-async function finalCounters(testbed: Testbed, scenario: Scenario, settings: RunSettings, problems: string[]): Promise<{ fenced: number; unfenced: number }> {
-  const sum = async (fenced: boolean): Promise<number> => {
-    const pools = new Map(scenario.groups.filter((g) => g.fenced === fenced).map((g) => [g.pool ?? 'r', poolSizeOf(g, settings)]));
-    const resources = [...pools].flatMap(([pool, size]) => poolResources(pool, size));
-    if (resources.length === 0) return 0;
-    const counters = await readFinalCounters(testbed.resourceEndpoint, resources, fenced ? 'fenced' : 'unfenced');
-    return [...counters.values()].reduce((a, b) => a + b, 0);
-  };
-  try {
-    return { fenced: await sum(true), unfenced: await sum(false) };
-  } catch (error) {
-    problems.push(`reading the resource's counters failed: ${(error as Error).message}`);
-    return { fenced: 0, unfenced: 0 };
+/** Every register the run's workers wrote, with its groups and final counters. */
+async function registerInputs(testbed: Testbed, configs: readonly WorkerConfig[], problems: string[]): Promise<{ register: RegisterKind; groups: Set<number>; finalCounter: number | undefined }[]> {
+  const byKind = new Map<RegisterKind, { groups: Set<number>; resources: Set<string> }>();
+  for (const config of configs) {
+    for (const kind of [config.register, ...config.controlRegisters]) {
+      let entry = byKind.get(kind);
+      if (entry === undefined) {
+        entry = { groups: new Set(), resources: new Set() };
+        byKind.set(kind, entry);
+      }
+      entry.groups.add(config.group);
+      for (const resource of config.resources) entry.resources.add(resource);
+    }
+  }
+  const order: RegisterKind[] = ['kleppmann', 'write-check', 'none'];
+  const inputs: { register: RegisterKind; groups: Set<number>; finalCounter: number | undefined }[] = [];
+  for (const kind of order) {
+    const entry = byKind.get(kind);
+    if (entry === undefined) continue;
+    let finalCounter: number | undefined;
+    try {
+      const counters = await readFinalCounters(testbed.resourceEndpoint, [...entry.resources], kind);
+      finalCounter = [...counters.values()].reduce((a, b) => a + b, 0);
+    } catch (error) {
+      problems.push(`reading the ${kind} register's counters failed: ${(error as Error).message}`);
+    }
+    inputs.push({ register: kind, groups: entry.groups, finalCounter });
+  }
+  return inputs;
+}
+
+/**
+ * Reads the histories while the workers run and calls `enough` once the lock checker
+ * counts `minViolations` and, when the controls must be caught, every control register
+ * (write-check, none) shows its anomaly. Ends when `signal` aborts.
+ */
+async function watchViolations(configs: readonly WorkerConfig[], minViolations: number, controls: readonly RegisterKind[], signal: AbortSignal, enough: () => void): Promise<void> {
+  const tail = new HistoryTail(configs.map((config) => config.historyPath));
+  const controlGroups = new Map<RegisterKind, Set<number>>();
+  {
+    for (const config of configs) {
+      for (const kind of [config.register, ...config.controlRegisters]) {
+        if (!controls.includes(kind)) continue;
+        const groups = controlGroups.get(kind) ?? new Set<number>();
+        groups.add(config.group);
+        controlGroups.set(kind, groups);
+      }
+    }
+  }
+  const locks: HistoryEvent[] = [];
+  const writers = new Set([...controlGroups.values()].flatMap((groups) => [...groups]));
+  const written: HistoryEvent[] = [];
+  while (!signal.aborted) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, VIOLATION_POLL_MS);
+      signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    });
+    if (signal.aborted) return;
+    for (const event of tail.readNew()) {
+      if (event.kind !== 'op') continue;
+      if (event.f !== 'write') locks.push(event);
+      if (writers.has(event.group)) written.push(event);
+    }
+    try {
+      if (checkMutex(locks, { maxViolationsListed: 0 }).details.violationCount < minViolations) continue;
+      const caught = [...controlGroups].every(
+        ([kind, groups]) => !checkRegister(written.filter((e) => e.kind === 'op' && groups.has(e.group)), { register: kind, maxExamples: 0 }).valid,
+      );
+      if (caught) {
+        enough();
+        return;
+      }
+    } catch {
+      // A history caught mid-write may not check yet; the next look will, and the verdict uses the final read.
+    }
   }
 }
 

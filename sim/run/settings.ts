@@ -30,8 +30,11 @@ export interface SettingsInput {
 // same loops-per-resource contention, about 85% of attempts succeed): 5,900-10,900.
 // The short run (CI) keeps every scenario's fault schedule (at least one window each)
 // in 4 s, with the same contention.
-export const FULL_SETTINGS = { durationS: 12, workers: 4, loops: 8, resources: 32, holdMs: [2, 10], thinkMs: [0, 5] } as const;
-export const SHORT_SETTINGS = { durationS: 4, workers: 4, loops: 4, resources: 16, holdMs: [2, 10], thinkMs: [0, 5] } as const;
+// Unsafe rows run until they have caught 5 violations or reach their bound (unsafeBoundS):
+// with reactive faults that usually takes a few seconds, and the bound says how long a
+// row may look before it admits it found too few.
+export const FULL_SETTINGS = { durationS: 12, workers: 4, loops: 8, resources: 32, holdMs: [2, 10], thinkMs: [0, 5], unsafeBoundS: 40 } as const;
+export const SHORT_SETTINGS = { durationS: 4, workers: 4, loops: 4, resources: 16, holdMs: [2, 10], thinkMs: [0, 5], unsafeBoundS: 15 } as const;
 const DEFAULT_TTL_MS = 1000;
 
 /** The run's settings, every value checked against its range (RangeError names it). */
@@ -58,6 +61,7 @@ export function resolveSettings(input: SettingsInput): RunSettings {
     // A tenth of the TTL: a black-holed node costs this, not a hang.
     nodeTimeoutMs: Math.max(50, Math.round(ttlMs / 10)),
     maxAttemptsPerWorker: 1_000_000,
+    unsafeBoundMs: Math.max(Math.round(durationS * 1000), base.unsafeBoundS * 1000),
   };
 }
 

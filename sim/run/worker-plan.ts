@@ -29,6 +29,8 @@ export interface RunSettings {
   readonly nodeTimeoutMs: number;
   /** Hard bound on acquire attempts per loop. */
   readonly maxAttemptsPerWorker: number;
+  /** The bound of an unsafe row that runs until it has caught its violations, ms of workload. */
+  readonly unsafeBoundMs: number;
 }
 
 /** Where each group's workers connect. */
@@ -74,6 +76,7 @@ export function planWorkers(scenario: Scenario, settings: RunSettings, endpoints
         return { workerId, seed: random.fork(`worker-${workerId}`).seed };
       });
       const workerId = loops[0]?.workerId ?? nextLoopId;
+      const register = group.register ?? (group.fenced ? 'kleppmann' : 'none');
       configs.push({
         workerId,
         loops,
@@ -87,6 +90,10 @@ export function planWorkers(scenario: Scenario, settings: RunSettings, endpoints
         maxAttempts: settings.maxAttemptsPerWorker,
         variant: group.variant,
         fenced: group.fenced,
+        register,
+        controlRegisters: group.controlRegisters === true ? (['write-check', 'none'] as const).filter((kind) => kind !== register) : [],
+        reportsHolds: group.reportsHolds === true,
+        librarySeed: random.fork(`library-${workerId}`).seed,
         holdMs: group.holdMs ?? settings.holdMs,
         thinkMs: group.thinkMs ?? settings.thinkMs,
         retryCount: settings.retryCount,
