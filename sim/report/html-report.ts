@@ -3,6 +3,7 @@ import type { HistoryEvent } from '../history/types.js';
 import { escapeHtml } from './escape.js';
 import { REPORT_CSS } from './report-css.js';
 import { closeUpModel, overviewModel, timelineFacts, type TimelineLimits, type TimelineModel } from './timeline-model.js';
+import { rateModel, renderRateSvg } from './rate-chart.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 import { VERDICT_COLUMNS } from './verdict-columns.js';
 import type { VerdictRow } from './verdict-row.js';
@@ -149,6 +150,8 @@ function renderTimelines(scenario: ReportScenario, limits: Required<HtmlReportOp
   try {
     const facts = timelineFacts(scenario.history);
     const parts: string[] = [];
+    parts.push('<h3>The whole run: acquisitions per second and acquire latency p50, per client group</h3>');
+    parts.push(`<div class="figure">${renderRateSvg(rateModel(scenario.history), { widthPx: limits.widthPx, ariaLabel: `${scenario.name}: rates over the whole run` })}</div>`);
     const overview = overviewModel(facts, { ...base, maxBars: limits.maxBarsPerScenario, showAcceptedWrites: false });
     parts.push('<h3>Timeline</h3>');
     parts.push(cutNotes(overview));
