@@ -34,7 +34,7 @@ export interface SettingsInput {
 // with reactive faults that usually takes a few seconds, and the bound says how long a
 // row may look before it admits it found too few.
 export const FULL_SETTINGS = { durationS: 12, workers: 4, loops: 8, resources: 32, holdMs: [2, 10], thinkMs: [0, 5], unsafeBoundS: 40 } as const;
-export const SHORT_SETTINGS = { durationS: 4, workers: 4, loops: 4, resources: 16, holdMs: [2, 10], thinkMs: [0, 5], unsafeBoundS: 15 } as const;
+export const SHORT_SETTINGS = { durationS: 3, workers: 4, loops: 4, resources: 16, holdMs: [2, 10], thinkMs: [0, 5], unsafeBoundS: 15 } as const;
 const DEFAULT_TTL_MS = 1000;
 
 /** The run's settings, every value checked against its range (RangeError names it). */

@@ -71,6 +71,8 @@ export const partitionMajority: Scenario = {
   assumption: 'within',
   description: 'Three nodes are black-holed: no quorum, so no acquisition may succeed; after the heal, service resumes within one TTL.',
   groups: CORRECT_FENCED,
+  // One window of at least a TTL, and a quiet TTL after its heal to see the recovery.
+  minRunMs: (params) => 4 * params.ttlMs,
   nemeses: (params, random) => [
     {
       nemesis: partition({ nodes: pickNodes(random, params.nodes, Math.floor(params.nodes / 2) + 1) }),
@@ -109,13 +111,14 @@ export const partitionAsymmetric: Scenario = {
 
 export const oneWayLossScenario: Scenario = {
   id: 'one-way-loss',
-  fault: 'replies lost from 1-2 nodes',
+  fault: 'replies lost from 2 nodes',
   assumption: 'within',
   description: "The downstream is black-holed: the SET is applied but its reply never comes; the key blocks that node until its TTL, never longer.",
   groups: CORRECT_FENCED,
   nemeses: (params, random) => [
     {
-      nemesis: oneWayLoss({ nodes: pickNodes(random, params.nodes, random.int(1, 2)), stream: 'downstream' }),
+      // Two nodes (a minority): more replies lost, so more chances for a key to stay behind.
+      nemesis: oneWayLoss({ nodes: pickNodes(random, params.nodes, 2), stream: 'downstream' }),
       schedule: repeated(params, [params.runMs * 0.2, params.runMs * 0.3], [300, 600], { tailMs: 300 }),
     },
   ],
@@ -124,7 +127,7 @@ export const oneWayLossScenario: Scenario = {
     locks: 'safe',
     effects: [
       { kind: 'unreachable-during', fault: 'one-way-loss' },
-      { kind: 'measured', fault: 'one-way-loss', key: 'keysLeftBehind', what: 'lock keys left behind on the lossy nodes' },
+      { kind: 'measured', fault: 'one-way-loss', key: 'keysLeftBehind', what: 'lock keys left behind on the lossy nodes (held by no quorum, still there a 150 ms sample later)' },
     ],
     liveness: { minAcquisitionsPerS: 20 },
   }),

@@ -62,10 +62,10 @@ export const rollingRestart: Scenario = {
     { variant: 'correct', fenced: true },
     { variant: 'correct', fenced: true, pool: 'q', poolSize: 1, loops: 1, workerShare: 0.25, thinkMs: [3_000, 3_500], minAcquisitionsPerS: 0.2 },
   ],
-  minRunMs: (params) => Math.round(params.nodes * (DELAY_TTLS * params.ttlMs + 400) + 1_500),
+  minRunMs: (params) => Math.round(params.nodes * (DELAY_TTLS * params.ttlMs + 250) + 1_300),
   nemeses: (params) => {
     const delayMs = Math.round(DELAY_TTLS * params.ttlMs);
-    const periodMs = delayMs + 400;
+    const periodMs = delayMs + 250;
     return Array.from({ length: params.nodes }, (_unused, node): ScheduledNemesis => ({
       nemesis: crash({ node, restart: 'delayed', delayMs, persistence: 'none' }),
       schedule: { firstStartMs: [800 + node * periodMs, 800 + node * periodMs], durationMs: [delayMs, delayMs], gapMs: [0, 0], tailMs: 300, maxWindows: 1 },
