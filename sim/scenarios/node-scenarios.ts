@@ -8,6 +8,11 @@ import type { Scenario, ScheduledNemesis } from './types.js';
 const LONG_HOLD_MS = [200, 600] as const;
 // A delayed restart waits this many TTLs: more than the max TTL, as the spec asks.
 const DELAY_TTLS = 1.2;
+// rolling-restart: the first node goes down this long after the start.
+const ROLLING_FIRST_MS = 800;
+// rolling-restart: the quiet resource's pause between acquisitions, longer than the
+// whole cycle of restarts at the default TTL (800 + 5 x (1200 + 250) ms = 8050 ms).
+const QUIET_THINK_MS = 8_200;
 
 export const nodePauseScenario: Scenario = {
   id: 'node-pause',
@@ -60,15 +65,17 @@ export const rollingRestart: Scenario = {
     "The spec's delayed restarts, on every node one after the other, while a quiet resource sees no traffic across several restarts. Locks stay safe; the fencing tokens must keep growing, also on the quiet resource.",
   groups: [
     { variant: 'correct', fenced: true },
-    { variant: 'correct', fenced: true, pool: 'q', poolSize: 1, loops: 1, workerShare: 0.25, thinkMs: [3_000, 3_500], minAcquisitionsPerS: 0.2 },
+    // The quiet resource: taken once before the first restart, then not again until every
+    // node has restarted (at the default TTL of 1000 ms): no node still has its counter.
+    { variant: 'correct', fenced: true, pool: 'q', poolSize: 1, loops: 1, workerShare: 0.25, thinkMs: [QUIET_THINK_MS, QUIET_THINK_MS + 200], minAcquisitionsPerS: 0.2 },
   ],
-  minRunMs: (params) => Math.round(params.nodes * (DELAY_TTLS * params.ttlMs + 250) + 1_300),
+  minRunMs: (params) => Math.max(QUIET_THINK_MS + 1_500, Math.round(ROLLING_FIRST_MS + params.nodes * (DELAY_TTLS * params.ttlMs + 250) + 1_500)),
   nemeses: (params) => {
     const delayMs = Math.round(DELAY_TTLS * params.ttlMs);
     const periodMs = delayMs + 250;
     return Array.from({ length: params.nodes }, (_unused, node): ScheduledNemesis => ({
       nemesis: crash({ node, restart: 'delayed', delayMs, persistence: 'none' }),
-      schedule: { firstStartMs: [800 + node * periodMs, 800 + node * periodMs], durationMs: [delayMs, delayMs], gapMs: [0, 0], tailMs: 300, maxWindows: 1 },
+      schedule: { firstStartMs: [ROLLING_FIRST_MS + node * periodMs, ROLLING_FIRST_MS + node * periodMs], durationMs: [delayMs, delayMs], gapMs: [0, 0], tailMs: 300, maxWindows: 1 },
     }));
   },
   expected: () => ({ locks: 'safe', tokens: 'ordered', effects: [{ kind: 'unreachable-during', fault: 'crash-delayed', min: 5 }], liveness: { minAcquisitionsPerS: 10 } }),

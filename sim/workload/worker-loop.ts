@@ -53,7 +53,7 @@ export async function runWorkerLoop(deps: WorkerLoopDeps): Promise<number> {
       const unreachable = unreachableOf(error);
       op(outcomeOf(error), 'acquire', resourceName, lockId, { error: describe(error), ...(unreachable.length > 0 ? { unreachable } : {}) });
       tell('idle', resourceName);
-      await think(random, config);
+      await think(random, config, deadlineMs);
       continue;
     }
     const okMs = monotonicMs();
@@ -94,13 +94,14 @@ export async function runWorkerLoop(deps: WorkerLoopDeps): Promise<number> {
       op(outcomeOf(error), 'release', resourceName, lockId, { error: describe(error) });
     }
     tell('idle', resourceName);
-    await think(random, config);
+    await think(random, config, deadlineMs);
   }
   return attempts;
 }
 
-async function think(random: Random, config: WorkerConfig): Promise<void> {
-  const thinkMs = random.int(config.thinkMs[0], config.thinkMs[1]);
+/** The pause between operations, never past the loop's deadline (a long think would outlive the run). */
+async function think(random: Random, config: WorkerConfig, deadlineMs: number): Promise<void> {
+  const thinkMs = Math.min(random.int(config.thinkMs[0], config.thinkMs[1]), deadlineMs - monotonicMs());
   if (thinkMs > 0) await sleep(thinkMs);
 }
 
