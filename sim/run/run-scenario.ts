@@ -154,7 +154,7 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
     const progress = reportProgress(goMs, settings.runMs, options.onProgress);
     const running = pool;
     const watch = runUntil
-      ? watchViolations(configs, expected.minViolations ?? DEFAULT_MIN_VIOLATIONS, expected.controlsCaught ?? [], stop.signal, () => {
+      ? watchViolations(configs, expected.minViolations ?? DEFAULT_MIN_VIOLATIONS, expected.controlsCaught ?? [], goMs + baseRunMs, stop.signal, () => {
           stoppedAtMs = monotonicMs();
           stop.abort();
           running.stop();
@@ -273,11 +273,18 @@ async function registerInputs(testbed: Testbed, configs: readonly WorkerConfig[]
 }
 
 /**
- * Reads the histories while the workers run and calls `enough` once the lock checker
- * counts `minViolations` and, when the controls must be caught, every control register
+ * Reads the histories while the workers run and calls `enough` once the run's duration
+ * has passed (`notBeforeMs`), the lock checker counts `minViolations` and, when the controls must be caught, every control register
  * (write-check, none) shows its anomaly. Ends when `signal` aborts.
  */
-async function watchViolations(configs: readonly WorkerConfig[], minViolations: number, controls: readonly RegisterKind[], signal: AbortSignal, enough: () => void): Promise<void> {
+async function watchViolations(
+  configs: readonly WorkerConfig[],
+  minViolations: number,
+  controls: readonly RegisterKind[],
+  notBeforeMs: number,
+  signal: AbortSignal,
+  enough: () => void,
+): Promise<void> {
   const tail = new HistoryTail(configs.map((config) => config.historyPath));
   const controlGroups = new Map<RegisterKind, Set<number>>();
   {
@@ -304,6 +311,8 @@ async function watchViolations(configs: readonly WorkerConfig[], minViolations: 
       if (event.f !== 'write') locks.push(event);
       if (writers.has(event.group)) written.push(event);
     }
+    // The row runs at least the run's duration, like every row, and longer only to find its evidence.
+    if (monotonicMs() < notBeforeMs) continue;
     try {
       if (checkMutex(locks, { maxViolationsListed: 0 }).details.violationCount < minViolations) continue;
       const caught = [...controlGroups].every(

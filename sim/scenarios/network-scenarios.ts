@@ -152,7 +152,8 @@ export const resetsScenario: Scenario = {
     return [
       { nemesis: resets({ kind: 'reset_peer', nodes: pickNodes(random, params.nodes, 1), timeoutMs: 50 }), schedule: slot(0) },
       { nemesis: resets({ kind: 'limit_data', nodes: pickNodes(random, params.nodes, 1), bytes: 2048 }), schedule: slot(1) },
-      { nemesis: resets({ kind: 'slicer', nodes: pickNodes(random, params.nodes, 2) }), schedule: slot(2) },
+      // No size variation: Toxiproxy draws it from its own, unseeded source.
+      { nemesis: resets({ kind: 'slicer', nodes: pickNodes(random, params.nodes, 2), sizeVariationBytes: 0 }), schedule: slot(2) },
       { nemesis: resets({ kind: 'bandwidth', nodes: pickNodes(random, params.nodes, 1), rateKBps: 8 }), schedule: slot(3) },
     ];
   },
