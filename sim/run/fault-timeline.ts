@@ -128,7 +128,10 @@ async function playReactive(
     if (found === undefined || signal?.aborted === true || monotonicMs() >= lastStartMs) return;
     const durationMs = plan.random.int(Math.round(spec.durationMs[0]), Math.round(spec.durationMs[1]));
     const injectAtMs = monotonicMs();
-    await strike(plan, ctx, () => injectAtMs + durationMs, describeStrike(found));
+    const trigger = describeStrike(found);
+    // The history says why the fault struck when it did: the trigger goes on its start event.
+    const told: NemesisContext = { ...ctx, record: (event) => ctx.record(event.type === 'start' ? { ...event, detail: `${event.detail}; while ${trigger}` } : event) };
+    await strike(plan, told, () => injectAtMs + durationMs, trigger);
     await sleepUntil(monotonicMs() + plan.random.int(Math.round(spec.gapMs[0]), Math.round(spec.gapMs[1])), signal);
   }
 }
