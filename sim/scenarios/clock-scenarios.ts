@@ -54,7 +54,7 @@ export const clockJumpBack: Scenario = {
   groups: kleppmannGroups(STORY_HOLD_MS),
   nemeses: (params) => [
     kleppmannLayout(params),
-    { nemesis: clockJump({ node: arbiterNode(params), jumpMs: -params.ttlMs }), schedule: repeated(params, [50, 100], [0.5 * params.ttlMs, params.ttlMs], { tailMs: 2.5 * params.ttlMs }) },
+    { nemesis: clockJump({ node: arbiterNode(params), jumpMs: -params.ttlMs }), schedule: repeated(params, [50, 100], [0.5 * params.ttlMs, params.ttlMs], { tailMs: 1.2 * params.ttlMs }) },
   ],
   expected: () => ({ locks: 'safe', effects: [KEYS_MOVED], liveness: { minAcquisitionsPerS: 1 } }),
 };

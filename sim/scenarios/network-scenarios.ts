@@ -29,6 +29,8 @@ export const latencyMajority: Scenario = {
     'Three nodes answer after a large part of the TTL; the elapsed time is subtracted, so validity shrinks and acquisitions fail for lack of it. Two magnitudes, one per half of the run, so that both a tight and a hopeless validity are seen.',
   // The per-node timeout must exceed the latency, or the slow nodes would simply vote against.
   groups: [{ variant: 'correct', fenced: true, nodeTimeoutMs: 1000 }],
+  // Each window must hold a few acquisitions of about a TTL each.
+  minRunMs: (params) => 8 * params.ttlMs,
   nemeses: (params, random) => {
     const nodes = pickNodes(random, params.nodes, Math.floor(params.nodes / 2) + 1);
     const half = (index: number): ScheduleSpec => ({
