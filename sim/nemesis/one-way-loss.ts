@@ -38,9 +38,9 @@ export function oneWayLoss(options: OneWayLossOptions): Nemesis {
       });
     },
     async stopMeasuring() {
-      const keysLeftBehind = sampler === undefined ? 0 : await sampler.stop();
+      const measured = sampler === undefined ? { keysLeftBehind: 0, maxAgeMs: 0 } : await sampler.stop();
       sampler = undefined;
-      return { keysLeftBehind, sampleErrors };
+      return { ...measured, sampleErrors };
     },
     placements(testbed) {
       nodesFit('nodes', nodes, testbed);

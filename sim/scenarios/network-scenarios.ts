@@ -129,7 +129,7 @@ export const oneWayLossScenario: Scenario = {
     locks: 'safe',
     effects: [
       { kind: 'unreachable-during', fault: 'one-way-loss' },
-      { kind: 'measured', fault: 'one-way-loss', key: 'keysLeftBehind', what: 'lock keys left behind on the lossy nodes (held by no quorum, still there a 150 ms sample later)' },
+      { kind: 'measured', fault: 'one-way-loss', key: 'keysLeftBehind', what: 'lock keys left behind on the lossy nodes (held by no quorum)' },
     ],
     liveness: { minAcquisitionsPerS: 20 },
   }),
