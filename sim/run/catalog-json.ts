@@ -22,6 +22,9 @@ export function catalogJson(result: CatalogResult, meta: { readonly seed: number
         ...result.results.map((r) => ({
           scenario: r.scenario.id,
           assumption: r.scenario.assumption,
+          fault: r.scenario.fault,
+          // The groups the fault targets: their acquisitions are the row's evidence.
+          targetedGroups: r.scenario.groups.flatMap((group, index) => (group.minAcquisitionsPerS === undefined ? [] : [index])),
           status: r.judgement.status,
           pass: r.judgement.status === 'pass',
           reasons: r.judgement.reasons,
