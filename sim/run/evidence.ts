@@ -120,3 +120,38 @@ export function violationsInFirstHalf(violations: readonly MutexViolation[]): nu
     return v.overlapStartMs < halfMs;
   }).length;
 }
+
+/** Acquire latency of one slice of the attempts. */
+export interface LatencySlice {
+  readonly count: number;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+}
+
+/** One client group's acquire latency, successes and failures apart, inside and outside fault windows. */
+export interface GroupLatency {
+  readonly group: number;
+  readonly okInside: LatencySlice;
+  readonly okOutside: LatencySlice;
+  readonly failedInside: LatencySlice;
+  readonly failedOutside: LatencySlice;
+}
+
+/**
+ * Acquire latency per client group, successes and failures (fail and info) apart, for
+ * attempts invoked inside any fault window and outside all of them (whole-run faults
+ * count as inside for the whole run). Pure.
+ */
+export function latencyByGroup(history: readonly HistoryEvent[], applied: readonly AppliedWindow[], groups: number): GroupLatency[] {
+  const samples = Array.from({ length: groups }, () => ({ okInside: [] as number[], okOutside: [] as number[], failedInside: [] as number[], failedOutside: [] as number[] }));
+  for (const { invokeMs, completion } of acquireCompletions(history)) {
+    const slot = samples[completion.group];
+    if (slot === undefined) continue;
+    const during = inside(invokeMs, applied);
+    const ok = completion.type === 'ok';
+    const list = ok ? (during ? slot.okInside : slot.okOutside) : during ? slot.failedInside : slot.failedOutside;
+    list.push(completion.timeMs - invokeMs);
+  }
+  const slice = (values: readonly number[]): LatencySlice => ({ count: values.length, p50Ms: percentile(values, 50), p99Ms: percentile(values, 99) });
+  return samples.map((s, group) => ({ group, okInside: slice(s.okInside), okOutside: slice(s.okOutside), failedInside: slice(s.failedInside), failedOutside: slice(s.failedOutside) }));
+}

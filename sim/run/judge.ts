@@ -1,6 +1,6 @@
 import type { RegisterKind } from '../history/types.js';
 import type { Expectation, GroupSpec } from '../scenarios/types.js';
-import type { DetectionPower, MeasuredEffect } from './evidence.js';
+import type { DetectionPower, GroupLatency, MeasuredEffect } from './evidence.js';
 
 /** One register's answers, reduced to counts (null: its checker could not tell). */
 export interface RegisterObserved {
@@ -27,6 +27,8 @@ export interface Observed {
   readonly availability: number | null;
   readonly acquireP50Ms: number | null;
   readonly acquireP99Ms: number | null;
+  /** Acquire latency per client group, successes and failures apart, inside and outside fault windows. */
+  readonly latencyByGroup: readonly GroupLatency[];
   /** null: the checker could not tell (it crashed). */
   readonly lockViolations: number | null;
   /** Acquires whose outcome is unknown (possibly held until their TTL). */

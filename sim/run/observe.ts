@@ -11,7 +11,7 @@ import {
 } from '../checker/index.js';
 import type { HistoryEvent, RegisterKind } from '../history/types.js';
 import type { Expectation, LivenessExpectation } from '../scenarios/types.js';
-import { acquisitionsByGroup, detectionPower, measureEffects, violationsInFirstHalf } from './evidence.js';
+import { acquisitionsByGroup, detectionPower, latencyByGroup, measureEffects, violationsInFirstHalf } from './evidence.js';
 import type { AppliedWindow } from './fault-timeline.js';
 import type { Observed, RegisterObserved } from './judge.js';
 import { acquiredDuring, recoveryTimes } from './liveness.js';
@@ -80,6 +80,7 @@ export function observe(input: ObserveInput): { checks: CheckResult[]; observed:
     availability: avail?.availability ?? null,
     acquireP50Ms: avail?.acquireLatencyP50Ms ?? null,
     acquireP99Ms: avail?.acquireLatencyP99Ms ?? null,
+    latencyByGroup: latencyByGroup(history, input.applied, input.groupCount),
     lockViolations: mutex.valid === 'unknown' ? null : mutex.details.violationCount,
     possibleHolds: mutex.valid === 'unknown' ? null : mutex.details.possibleHoldCount,
     violationsInFirstHalf: violationsInFirstHalf(violations),

@@ -29,6 +29,7 @@ const CLEAN: Observed = {
   availability: 1000 / 1200,
   acquireP50Ms: 3,
   acquireP99Ms: 40,
+  latencyByGroup: [],
   acquisitionsByGroup: [400, 600],
   lockViolations: 0,
   possibleHolds: 0,
