@@ -48,6 +48,8 @@ describe('evidence', () => {
     const violations = findOverlaps(holdWindows(h.events));
     expect(detectionPower(violations, [window('crash', 100, 200), window('crash', 2000, 2100), window('crash', 5000, 5100)], 2000)).toEqual({ faults: 3, productive: 1 });
     expect(detectionPower(violations, [window('crash', 400, 450)], 2000)).toEqual({ faults: 1, productive: 0 });
+    // Beyond the horizon, a violation is not this fault's doing.
+    expect(detectionPower(violations, [window('crash', 100, 150)], 100)).toEqual({ faults: 1, productive: 0 });
   });
 
   it('finds violations that began in the first half of the older holder\u2019s validity', () => {
