@@ -87,7 +87,10 @@ export const crashFsyncAlways: Scenario = {
   assumption: 'within',
   description:
     'The same crash as crash-immediate-restart, at the same moments (a 3-key holder inside its critical section, the other group waiting), but the node runs appendonly yes + appendfsync always: it comes back with every key, so nothing breaks.',
-  groups: kleppmannGroups(LONG_HOLD_MS),
+  // Each crash with an AOF restart stalls the targeted groups for a while: a longer run and
+  // a lower rate still show a holder at every crash.
+  groups: kleppmannGroups(LONG_HOLD_MS, { minAcquisitionsPerS: 0.5 }),
+  minRunMs: (params) => 6 * params.ttlMs,
   targetFault: 'crash-immediate',
   nemeses: (params) => [
     kleppmannLayout(params),
