@@ -7,20 +7,16 @@ import type { FaultEvent, HistoryEvent } from '../history/types.js';
 import { Random } from '../random.js';
 import type { Expectation, NemesisContext, Scenario, ScenarioParams } from '../scenarios/types.js';
 import type { Testbed } from '../testbed/testbed.js';
-import { checkMutex } from '../checker/mutex.js';
-import { checkRegister } from '../checker/register.js';
-import type { RegisterKind } from '../history/types.js';
-import type { WorkerConfig } from '../workload/worker-config.js';
-import { readFinalCounters } from '../workload/resource.js';
-import { HistoryTail } from './history-tail.js';
 import { HoldBoard } from './hold-board.js';
+import { registerInputs } from './register-inputs.js';
+import { watchViolations } from './violation-watch.js';
 import { DEFAULT_MIN_VIOLATIONS } from './judge.js';
 import { planNemeses, playTimeline, type AppliedWindow, type PlannedNemesis } from './fault-timeline.js';
 import { HarnessSteps, type ToxiproxyRestart } from './harness-steps.js';
 import { judge, type Judgement, type Observed } from './judge.js';
 import { snapshotKeys } from './key-snapshot.js';
 import { observe } from './observe.js';
-import { planWorkers, poolResources, poolSizeOf, splitWorkers, type RunSettings } from './worker-plan.js';
+import { planWorkers, splitWorkers, type RunSettings } from './worker-plan.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** Everything one scenario run produced. */
@@ -65,8 +61,6 @@ const TOXIPROXY_RESTART_TIMEOUT_MS = 20_000;
 const TOXIPROXY_RESTARTS_MAX = 2;
 // How often progress is reported while the workload runs.
 const PROGRESS_TICK_MS = 250;
-// How often an unsafe row's histories are read to count its violations so far.
-const VIOLATION_POLL_MS = 500;
 
 /**
  * Runs one scenario on a testbed: heal and flush, fork the workers, set up the nemeses,
@@ -239,93 +233,6 @@ function gatherHistory(paths: readonly string[], faults: readonly FaultEvent[], 
     }
   }
   return events.sort((a, b) => a.timeMs - b.timeMs);
-}
-
-/** Every register the run's workers wrote, with its groups and final counters. */
-async function registerInputs(testbed: Testbed, configs: readonly WorkerConfig[], problems: string[]): Promise<{ register: RegisterKind; groups: Set<number>; finalCounter: number | undefined }[]> {
-  const byKind = new Map<RegisterKind, { groups: Set<number>; resources: Set<string> }>();
-  for (const config of configs) {
-    for (const kind of [config.register, ...config.controlRegisters]) {
-      let entry = byKind.get(kind);
-      if (entry === undefined) {
-        entry = { groups: new Set(), resources: new Set() };
-        byKind.set(kind, entry);
-      }
-      entry.groups.add(config.group);
-      for (const resource of config.resources) entry.resources.add(resource);
-    }
-  }
-  const order: RegisterKind[] = ['kleppmann', 'write-check', 'none'];
-  const inputs: { register: RegisterKind; groups: Set<number>; finalCounter: number | undefined }[] = [];
-  for (const kind of order) {
-    const entry = byKind.get(kind);
-    if (entry === undefined) continue;
-    let finalCounter: number | undefined;
-    try {
-      const counters = await readFinalCounters(testbed.resourceEndpoint, [...entry.resources], kind);
-      finalCounter = [...counters.values()].reduce((a, b) => a + b, 0);
-    } catch (error) {
-      problems.push(`reading the ${kind} register's counters failed: ${(error as Error).message}`);
-    }
-    inputs.push({ register: kind, groups: entry.groups, finalCounter });
-  }
-  return inputs;
-}
-
-/**
- * Reads the histories while the workers run and calls `enough` once the run's duration
- * has passed (`notBeforeMs`), the lock checker counts `minViolations` and, when the controls must be caught, every control register
- * (write-check, none) shows its anomaly. Ends when `signal` aborts.
- */
-async function watchViolations(
-  configs: readonly WorkerConfig[],
-  minViolations: number,
-  controls: readonly RegisterKind[],
-  notBeforeMs: number,
-  signal: AbortSignal,
-  enough: () => void,
-): Promise<void> {
-  const tail = new HistoryTail(configs.map((config) => config.historyPath));
-  const controlGroups = new Map<RegisterKind, Set<number>>();
-  {
-    for (const config of configs) {
-      for (const kind of [config.register, ...config.controlRegisters]) {
-        if (!controls.includes(kind)) continue;
-        const groups = controlGroups.get(kind) ?? new Set<number>();
-        groups.add(config.group);
-        controlGroups.set(kind, groups);
-      }
-    }
-  }
-  const locks: HistoryEvent[] = [];
-  const writers = new Set([...controlGroups.values()].flatMap((groups) => [...groups]));
-  const written: HistoryEvent[] = [];
-  while (!signal.aborted) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, VIOLATION_POLL_MS);
-      signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-    });
-    if (signal.aborted) return;
-    for (const event of tail.readNew()) {
-      if (event.kind !== 'op') continue;
-      if (event.f !== 'write') locks.push(event);
-      if (writers.has(event.group)) written.push(event);
-    }
-    // The row runs at least the run's duration, like every row, and longer only to find its evidence.
-    if (monotonicMs() < notBeforeMs) continue;
-    try {
-      if (checkMutex(locks, { maxViolationsListed: 0 }).details.violationCount < minViolations) continue;
-      const caught = [...controlGroups].every(
-        ([kind, groups]) => !checkRegister(written.filter((e) => e.kind === 'op' && groups.has(e.group)), { register: kind, maxExamples: 0 }).valid,
-      );
-      if (caught) {
-        enough();
-        return;
-      }
-    } catch {
-      // A history caught mid-write may not check yet; the next look will, and the verdict uses the final read.
-    }
-  }
 }
 
 function reportProgress(goMs: number, runMs: number, onProgress: ((share: number) => void) | undefined): { stop(): void } {
