@@ -25,6 +25,8 @@ export interface MutexDetails {
   readonly violations: readonly MutexViolation[];
   /** The largest overlap seen, 0 when none. */
   readonly maxOverlapMs: number;
+  /** The anomalies found, by name: `dual-holder` (two holders of one resource at once); empty when valid. */
+  readonly anomalies: readonly 'dual-holder'[];
   /** Windows whose validity claim was absent or earlier than the ok: judged by their release. */
   readonly untrustedValidityCount: number;
   /** Acquires with an unknown outcome (info, or no completion): possibly held until their TTL. */
@@ -83,6 +85,7 @@ export function checkMutex(
       violationCount: overlaps.length,
       violations,
       maxOverlapMs,
+      anomalies: overlaps.length > 0 ? ['dual-holder'] : [],
       untrustedValidityCount: all.filter((w) => !w.validityTrusted).length,
       possibleHoldCount: possible.length,
       possibleOverlapCount,

@@ -29,6 +29,8 @@ export interface TokenOrderDetails {
   readonly regressedKeys: ReadonlySet<string>;
   /** Resources with at least one regression. */
   readonly resources: readonly string[];
+  /** The anomalies found, by name: `token-regression`; empty when valid. */
+  readonly anomalies: readonly 'token-regression'[];
 }
 
 /** Options of {@link checkTokenOrder}. */
@@ -104,7 +106,7 @@ export function checkTokenOrder(history: readonly HistoryEvent[], options: Token
     name: 'token-order',
     valid: count === 0,
     summary,
-    details: { acquisitionCount, unfencedCount, regressionCount: count, equalTokenCount, regressions, regressedKeys, resources },
+    details: { acquisitionCount, unfencedCount, regressionCount: count, equalTokenCount, regressions, regressedKeys, resources, anomalies: count > 0 ? ['token-regression'] : [] },
   };
 }
 

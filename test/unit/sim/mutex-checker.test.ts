@@ -143,6 +143,7 @@ describe('checkMutex', () => {
     expect(result.valid).toBe(false);
     expect(result.details.violationCount).toBe(1);
     expect(result.details.untrustedValidityCount).toBe(1);
+    expect(result.details.anomalies).toEqual(['dual-holder']);
     expect(result.details.violations[0]?.overlapMs).toBe(190);
   });
 

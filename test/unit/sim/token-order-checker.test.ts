@@ -22,6 +22,7 @@ describe('checkTokenOrder', () => {
     expect(result.details.regressions[0]?.later.lockId).toBe('new');
     expect(result.details.regressions[0]?.earlier.lockId).toBe('old');
     expect(result.details.resources).toEqual(['r0']);
+    expect(result.details.anomalies).toEqual(['token-regression']);
   });
 
   it('counts equal tokens as a regression', () => {
