@@ -25,7 +25,7 @@ export interface SettingsInput {
 // 2026-12-01). What bounds the acquisitions is CPU (five lock nodes, Toxiproxy, the
 // registers' Redis and the workers share two cores) and how much of each loop's time is
 // spent sleeping: a lock loop is far cheaper than a process, so a few processes run many
-// loops (4 x 8 on 32 resources: 2,400-10,700 acquisitions per scenario in that run).
+// loops (4 x 8 on 32 resources: 72 to 10,737 acquisitions per scenario in that run).
 // The short run (CI) gives safe rows 3 s (scenarios that need more say so: minRunMs),
 // with the same contention.
 // Unsafe rows run their duration, then on until they have caught 5 violations (and their
