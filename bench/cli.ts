@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { describeCauseChain } from '../sim/cause-chain.js';
 import { simCommand } from '../sim/cli-command.js';
 import { benchCommand } from './bench-command.js';
 
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
   await program.parseAsync(process.argv);
 }
 
+// What reaches here could not start or broke the harness: one plain line with its causes, exit code 3.
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
+  process.stderr.write(`redquorum: ${describeCauseChain(error)}\n`);
+  process.exitCode = 3;
 });

@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { catalogJson } from './run/catalog-json.js';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { randomSeed, SEED_MAX } from './random.js';
@@ -29,6 +31,7 @@ interface SimOptions {
   readonly out: string;
   readonly short?: boolean;
   readonly list?: boolean;
+  readonly json?: string;
 }
 
 /**
@@ -57,7 +60,8 @@ export function simCommand(): Command {
     .option('--out <dir>', 'folder for report.html and the histories', 'sim-out')
     .option('--short', 'the CI version: a few seconds per scenario')
     .option('--list', 'list the scenarios and exit')
-    .addHelpText('after', '\nExit codes: 0 all scenarios match, 1 safety mismatch, 2 liveness mismatch, 3 harness crash.')
+    .option('--json <file>', 'also write every count of every row as JSON to this file')
+    .addHelpText('after', '\nExit codes: 0 all scenarios match, 1 safety mismatch, 2 liveness mismatch, 3 nothing could be concluded (harness crash, a row without evidence, or the lab could not start).')
     .action(async (ids: string[], options: SimOptions, command: Command) => {
       if (options.list === true) {
         for (const scenario of CATALOG) process.stdout.write(`${scenario.id.padEnd(30)} ${scenario.assumption.padEnd(7)} ${scenario.fault}\n`);
@@ -84,20 +88,27 @@ export function simCommand(): Command {
         client: options.client,
       });
       const groups = Math.min(GROUP_COUNT_MAX, Math.max(...scenarios.map((s) => s.groups.length)));
-      const testbed = await openTestbed(options, groups);
+      let testbed: Testbed;
+      try {
+        testbed = await openTestbed(options, groups);
+      } catch (error) {
+        throw new Error('the lab could not start its testbed', { cause: error });
+      }
       const bar = progressBar(scenarios.length);
       try {
         const outDir = resolve(options.out);
+        const command = ['redquorum', 'sim', ...process.argv.slice(3)].join(' ').replace(/ --seed \d+/, '') + ` --seed ${seed}`;
         const result = await runCatalog(testbed, scenarios, {
           settings,
           outDir,
-          command: ['redquorum', 'sim', ...process.argv.slice(3)].join(' ').replace(/ --seed \d+/, '') + ` --seed ${seed}`,
+          command,
           onScenarioStart: (scenario, index) => bar.label(`${index + 1}/${scenarios.length} ${scenario.id}`),
           onProgress: (share) => bar.update(share),
         });
         bar.stop();
         process.stdout.write(`\n${renderVerdictTable(result.rows, { color: process.stdout.isTTY === true })}\n`);
-        process.stdout.write(`\nseed ${seed}; report ${result.reportPath}; histories in ${outDir}\n`);
+        if (options.json !== undefined) writeFileSync(resolve(options.json), catalogJson(result, { seed, command }));
+        process.stdout.write(`\nseed ${seed}; report ${result.reportPath}; histories in ${outDir}${options.json === undefined ? '' : `; counts in ${resolve(options.json)}`}\n`);
         process.exitCode = result.exitCode;
       } finally {
         bar.stop();

@@ -32,6 +32,8 @@ export interface RunSettings {
   readonly maxAttemptsPerWorker: number;
   /** The client library under the library-based lock clients. @default 'ioredis' */
   readonly client?: LockClientLibrary;
+  /** The bound of an unsafe row that runs until it has caught its violations, ms of workload. */
+  readonly unsafeBoundMs: number;
 }
 
 /** Where each group's workers connect. */
@@ -77,6 +79,7 @@ export function planWorkers(scenario: Scenario, settings: RunSettings, endpoints
         return { workerId, seed: random.fork(`worker-${workerId}`).seed };
       });
       const workerId = loops[0]?.workerId ?? nextLoopId;
+      const register = group.register ?? (group.fenced ? 'kleppmann' : 'none');
       configs.push({
         workerId,
         loops,
@@ -90,6 +93,10 @@ export function planWorkers(scenario: Scenario, settings: RunSettings, endpoints
         maxAttempts: settings.maxAttemptsPerWorker,
         variant: group.variant,
         fenced: group.fenced,
+        register,
+        controlRegisters: group.controlRegisters === true ? (['write-check', 'none'] as const).filter((kind) => kind !== register) : [],
+        reportsHolds: group.reportsHolds === true,
+        librarySeed: random.fork(`library-${workerId}`).seed,
         holdMs: group.holdMs ?? settings.holdMs,
         thinkMs: group.thinkMs ?? settings.thinkMs,
         retryCount: settings.retryCount,

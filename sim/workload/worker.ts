@@ -10,12 +10,13 @@
  * a hard deadline passes, so no worker outlives its run.
  */
 import { Redis } from 'ioredis';
+import { Random } from '../random.js';
 import { createLockClient } from './client-variants.js';
 import { HistoryWriter } from './history-writer.js';
 import { openNodeRedisClients } from './lock-client-library.js';
 import { ResourceClient } from './resource.js';
 import { runWorkerLoop } from './worker-loop.js';
-import type { FromWorker, ToWorker, WorkerConfig } from './worker-config.js';
+import type { FromWorker, HoldReport, ToWorker, WorkerConfig } from './worker-config.js';
 
 // After the run's deadline the worker gets this long to finish its last operation.
 const GRACE_TTLS = 3;
@@ -66,6 +67,11 @@ async function main(config: WorkerConfig, goSignal: Promise<void>, stopped: () =
     retryDelayMs: config.retryDelayMs,
     nodeTimeoutMs: config.nodeTimeoutMs,
     holdMs: config.holdMs,
+    // The library's retry jitter from the run's seed too, not Math.random.
+    random: (() => {
+      const random = new Random(config.librarySeed);
+      return () => random.next();
+    })(),
   });
   const resource = new ResourceClient({ endpoint: config.resourceEndpoint });
   try {
@@ -77,7 +83,11 @@ async function main(config: WorkerConfig, goSignal: Promise<void>, stopped: () =
     }, config.runMs + GRACE_TTLS * config.ttlMs + GRACE_EXTRA_MS);
     hardExit.unref();
     const record = (op: Parameters<HistoryWriter['append']>[0]): void => history.append(op);
-    const attempts = await Promise.all(config.loops.map((loop) => runWorkerLoop({ config, loop, client, resource, record, stopped })));
+    // Fire and forget: a hold report is a hint for reactive faults, never waited for.
+    const report = (hold: HoldReport): void => {
+      if (process.connected && process.send) process.send({ type: 'hold', report: hold } satisfies FromWorker);
+    };
+    const attempts = await Promise.all(config.loops.map((loop) => runWorkerLoop({ config, loop, client, resource, record, report, stopped })));
     return attempts.reduce((sum, count) => sum + count, 0);
   } finally {
     history.close();
