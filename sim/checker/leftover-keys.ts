@@ -23,13 +23,13 @@ export interface LeftoverKeysOptions {
   /** The largest TTL any lock was taken or extended with, in ms. */
   readonly maxTtlMs: number;
   /**
-   * Which keys are lock keys. @default every key except fencing counters (the library's
-   * "redquorum:fence:..." keys, and "<resource>:fence"), which are meant to persist
+   * Which keys are lock keys. @default every key except fencing counters ("redquorum:fence:..."),
+   * which are meant to persist
    */
   readonly isLockKey?: (key: string) => boolean;
 }
 
-const isNotFenceCounter = (key: string): boolean => !key.startsWith(FENCE_KEY_PREFIX) && !key.endsWith(':fence');
+const isNotFenceCounter = (key: string): boolean => !key.startsWith(FENCE_KEY_PREFIX);
 
 /**
  * Judges a snapshot of the nodes' keys taken after the run. Pure: the runner takes the
