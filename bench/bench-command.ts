@@ -18,6 +18,8 @@ export function benchCommand(): Command {
     .description('measure lock latency, throughput and hot-key contention, side by side with node-redlock')
     .argument('<scenario>', `one of ${SCENARIOS.join(', ')}`)
     .option('--vs <libraries>', 'also run these, interleaved in the same run, and print ratios: redlock, raw, raw-pipelined (comma-separated)')
+    .option('--self', 'also run a second, independent redquorum: its ratios to the first show how far the machine moves a ratio (1.00 if nothing did)')
+    .option('--fencing', 'also run redquorum with fencing tokens on (latency, throughput), compared with fencing off')
     .option('--quick', 'a short run (a few seconds): fewer iterations, shorter duration, 2 rounds')
     .option('--iterations <n>', `measured operations per library, at most (${range(LIMITS.iterations)}; latency default 5000)`)
     .option('--duration <seconds>', `measured time per library, at most (${range(LIMITS.durationS)}; throughput and contention default 10)`)

@@ -43,6 +43,10 @@ export interface BenchOptions {
   readonly fault: FaultSpec | undefined;
   /** The libraries to compare against, in the same run (none without --vs). */
   readonly vs: readonly OtherLibrary[];
+  /** Also run a second, independent redquorum: the ratio's noise floor (`--self`). */
+  readonly self: boolean;
+  /** Also run redquorum with fencing tokens on (`--fencing`; latency and throughput). */
+  readonly fencing: boolean;
   /** Measured operations per library, at most (cycles, or acquisitions). */
   readonly iterations: number;
   /** Measured time per library, at most, in ms. */
@@ -99,6 +103,8 @@ export interface RawBenchOptions {
   progress?: boolean;
   unit?: string;
   quick?: boolean;
+  self?: boolean;
+  fencing?: boolean;
 }
 
 /** Bounds of every numeric option: every run is finite. */
@@ -175,6 +181,9 @@ export function parseBenchOptions(scenarioArg: string, raw: RawBenchOptions): Be
   if (workload === 'contention' && vs.some((name) => name !== 'redlock')) {
     throw new BenchOptionError('--vs', 'raw and raw-pipelined apply only to latency and throughput: the raw floor never retries, so it cannot wait for a hot key');
   }
+  if (workload === 'contention' && raw.fencing === true) {
+    throw new BenchOptionError('--fencing', 'applies to latency and throughput: it compares the cost of the fencing round trip on uncontended locks');
+  }
   const hgrmPath = raw.hgrm;
   if (hgrmPath !== undefined && hgrmPath.trim() === '') {
     throw new BenchOptionError('--hgrm', 'must be a file path, got an empty string');
@@ -184,6 +193,8 @@ export function parseBenchOptions(scenarioArg: string, raw: RawBenchOptions): Be
     workload,
     fault,
     vs,
+    self: raw.self === true,
+    fencing: raw.fencing === true,
     iterations: integer('--iterations', raw.iterations ?? String(defaults.iterations), LIMITS.iterations),
     durationMs: Math.round(1000 * number('--duration', raw.duration ?? String(defaults.durationS), LIMITS.durationS)),
     warmupMs: Math.round(1000 * number('--warmup', raw.warmup ?? (quick ? '0.2' : '1'), LIMITS.warmupS)),

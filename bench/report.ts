@@ -3,13 +3,22 @@ import type { LatencySummary } from './histogram.js';
 import type { LibraryName } from './libraries/lock-library.js';
 import type { MachineInfo } from './machine.js';
 import type { FaultSpec, RetryOverrides, ScenarioName, WorkloadName } from './options.js';
+import type { ResourceUsage } from './resource-usage.js';
+import type { TargetRow } from './targets.js';
 
-/** Bumped when a field changes meaning, so that plotting scripts can tell. */
-export const REPORT_VERSION = 1;
+/**
+ * Bumped when a field changes meaning, so that plotting scripts can tell. 2: per-round
+ * figures, resource usage, ratio spreads and targets.
+ */
+export const REPORT_VERSION = 2;
 
 export interface LibraryReport {
   readonly library: LibraryName;
   readonly figures: readonly Figure[];
+  /** The same figures for each round alone, in round order: what the spreads come from. */
+  readonly rounds: readonly (readonly Figure[])[];
+  /** What the measured rounds cost, summed (every phase). */
+  readonly usage: ResourceUsage;
   /** Percentiles per histogram, in µs; under faults, named `no fault/<name>` and `fault/<name>`. */
   readonly histograms: Readonly<Record<string, LatencySummary>>;
   readonly operations: number;
@@ -49,6 +58,9 @@ export interface BenchReport {
     readonly retry: RetryOverrides;
     /** redquorum's releaseNotifications, when --notify set it. */
     readonly notify: boolean | null;
+    /** Whether a second redquorum (--self) and a fencing one (--fencing) ran. */
+    readonly self: boolean;
+    readonly fencing: boolean;
   };
   readonly machine: MachineInfo;
   readonly startedAt: string;
@@ -58,6 +70,8 @@ export interface BenchReport {
   /** ours / theirs per figure against each --vs library, in --vs order. */
   readonly comparisons: readonly { readonly theirs: LibraryName; readonly ratios: readonly FigureRatio[] }[];
   readonly heap: HeapReport;
+  /** The performance targets that apply to this run, met or missed. */
+  readonly targets: readonly TargetRow[];
 }
 
 /** The report as JSON; non-finite figures (an infinite fairness) become null. */

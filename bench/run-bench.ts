@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { openAdminConnection } from '../sim/testbed/redis-admin.js';
 import { createClients, closeClients } from './libraries/clients.js';
 import type { LibraryName, LockLibrary } from './libraries/lock-library.js';
 import { createNodeRedlockLibrary } from './libraries/node-redlock-library.js';
@@ -13,6 +15,9 @@ import { machineInfo, parseRedisVersion } from './machine.js';
 import type { BenchOptions, WorkloadName } from './options.js';
 import { createProgress } from './progress.js';
 import { REPORT_VERSION, type BenchReport, type HeapReport, type LibraryReport } from './report.js';
+import { startMeter } from './resource-meter.js';
+import { addUsage, usageFigures, ZERO_USAGE, type ResourceUsage } from './resource-usage.js';
+import { evaluateTargets } from './targets.js';
 import { faultStretch, workloadFigures } from './workload-figures.js';
 import { runContention } from './workloads/contention.js';
 import { runLatency } from './workloads/latency.js';
@@ -30,6 +35,12 @@ const WORKLOADS: Record<WorkloadName, Workload> = {
 const READY_TIMEOUT_MS = 15_000;
 
 type Phase = 'measured' | 'no fault' | 'fault';
+
+/** One library's run in one phase of one round: what it did, and what it cost. */
+interface RoundRecord {
+  readonly sample: WorkloadSample;
+  readonly usage: ResourceUsage;
+}
 
 export interface BenchRunOutput {
   readonly report: BenchReport;
@@ -51,8 +62,13 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
   const startedAt = new Date().toISOString();
   const testbed = await openBenchTestbed(options.testbed, options.scenario === 'faults');
   const libraries: LockLibrary[] = [];
+  const admins: Redis[] = [];
   try {
+    for (const endpoint of testbed.localServers ?? []) admins.push(await openAdminConnection(endpoint));
+    const serverAdmins = testbed.localServers ? admins : undefined;
     libraries.push(createRedquorumLibrary(testbed.addresses, options.retry, options.notify));
+    if (options.self) libraries.push(createRedquorumLibrary(testbed.addresses, options.retry, options.notify, { name: 'redquorum-self' }));
+    if (options.fencing) libraries.push(createRedquorumLibrary(testbed.addresses, options.retry, options.notify, { name: 'redquorum-fencing', fencing: true }));
     for (const other of options.vs) {
       libraries.push(other === 'redlock' ? await createNodeRedlockLibrary(testbed.addresses, options.retry) : createRawLibrary(testbed.addresses, other));
     }
@@ -73,8 +89,8 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
     // clients open: what the measured operations themselves left behind.
     const heapBefore = heapUsedBytes();
     let heapAfterBytes = 0;
-    const totals = new Map<LibraryName, Map<Phase, WorkloadSample>>();
-    for (const library of libraries) totals.set(library.name, new Map(phases.map((phase) => [phase, createSample([], options.workers)])));
+    const records = new Map<LibraryName, Map<Phase, RoundRecord[]>>();
+    for (const library of libraries) records.set(library.name, new Map(phases.map((phase) => [phase, []])));
     const progress = createProgress(options.rounds * libraries.length * phases.length, options.progress, stderr);
     let runIndex = 0;
     try {
@@ -88,6 +104,7 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
             await setPhase(testbed.faults, phase, options, libraries);
             const startUs = nowUs();
             let done = 0;
+            const meter = await startMeter(serverAdmins);
             const sample = await workload({
               library,
               keyPrefix: keyPrefix(library),
@@ -99,8 +116,8 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
                 progress.update(Math.max(done / operationsMax, (nowUs() - startUs) / 1000 / durationMs));
               },
             });
-            const total = totals.get(library.name)?.get(phase);
-            if (total) mergeSample(total, sample);
+            const usage = await meter.stop();
+            records.get(library.name)?.get(phase)?.push({ sample, usage });
           }
         }
       }
@@ -110,9 +127,14 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
       if (testbed.faults) await testbed.faults.heal();
     }
 
-    const reports = libraries.map((library) => libraryReport(library.name, options.workload, totals.get(library.name) ?? new Map()));
+    // Per-round figures first: merging reuses the first round's histograms as totals.
+    const built = libraries.map((library) => libraryReport(library.name, options, records.get(library.name) ?? new Map()));
+    const reports = built.map((entry) => entry.report);
     const [ours, ...others] = reports;
-    const comparisons = ours ? others.map((theirs) => ({ theirs: theirs.library, ratios: compareFigures(ours.figures, theirs.figures) })) : [];
+    const comparisons = ours
+      ? others.map((theirs) => ({ theirs: theirs.library, ratios: compareFigures(ours.figures, theirs.figures, { ours: ours.rounds, theirs: theirs.rounds }) }))
+      : [];
+    const heap = { ...heapBefore, afterBytes: heapAfterBytes } satisfies HeapReport;
     const report: BenchReport = {
       tool: 'redquorum bench',
       version: REPORT_VERSION,
@@ -133,21 +155,24 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
         ttlMs: options.ttlMs,
         retry: options.retry,
         notify: options.notify ?? null,
+        self: options.self,
+        fencing: options.fencing,
       },
       machine: machineInfo(redisVersion),
       startedAt,
       libraries: reports,
       ratios: comparisons[0]?.ratios ?? [],
       comparisons,
-      heap: { ...heapBefore, afterBytes: heapAfterBytes } satisfies HeapReport,
+      heap,
+      targets: evaluateTargets({ workload: options.workload, fault: options.fault ?? null, notify: options.notify ?? null, libraries: reports, heap }),
     };
     const hgrmPaths =
       options.hgrmPath === undefined
         ? []
         : writeHgrmFiles(
             options.hgrmPath,
-            [...totals].flatMap(([library, byPhase]) =>
-              [...byPhase].flatMap(([phase, sample]) =>
+            built.flatMap(({ report: { library }, merged }) =>
+              [...merged].flatMap(([phase, { sample }]) =>
                 Object.entries(sample.histograms).map(([name, histogram]) => ({ library, name: phaseName(phase, name), histogram })),
               ),
             ),
@@ -155,6 +180,7 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
     return { report, hgrmPaths };
   } finally {
     await Promise.allSettled(libraries.map((library) => library.close()));
+    for (const admin of admins) admin.disconnect();
     await testbed.stop();
   }
 }
@@ -167,34 +193,67 @@ async function setPhase(faults: FaultSwitch | undefined, phase: Phase, options: 
   if (phase === 'fault' && options.fault) await faults.apply(options.fault);
 }
 
-function libraryReport(library: LibraryName, workload: WorkloadName, byPhase: Map<Phase, WorkloadSample>): LibraryReport {
-  const figures: Figure[] = [];
+function libraryReport(
+  library: LibraryName,
+  options: BenchOptions,
+  byPhase: Map<Phase, RoundRecord[]>,
+): { report: LibraryReport; merged: Map<Phase, RoundRecord> } {
+  const workload = options.workload;
+  const rounds: Figure[][] = [];
+  for (let round = 0; round < options.rounds; round += 1) {
+    const thisRound = new Map<Phase, RoundRecord>();
+    for (const [phase, list] of byPhase) {
+      const record = list[round];
+      if (record) thisRound.set(phase, record);
+    }
+    rounds.push(phaseFigures(workload, thisRound));
+  }
+  const merged = new Map<Phase, RoundRecord>();
+  for (const [phase, list] of byPhase) {
+    const sample = createSample([], options.workers);
+    let usage = ZERO_USAGE;
+    for (const record of list) {
+      mergeSample(sample, record.sample);
+      usage = addUsage(usage, record.usage);
+    }
+    merged.set(phase, { sample, usage });
+  }
   const histograms: Record<string, LatencySummary> = {};
-  const merged = createSample([], 0);
-  for (const [phase, sample] of byPhase) {
+  const total = createSample([], 0);
+  let usage = ZERO_USAGE;
+  for (const [phase, record] of merged) {
+    for (const [name, histogram] of Object.entries(record.sample.histograms)) histograms[phaseName(phase, name)] = summarize(histogram);
+    mergeSample(total, { ...record.sample, histograms: {} });
+    usage = addUsage(usage, record.usage);
+  }
+  return {
+    report: {
+      library,
+      figures: phaseFigures(workload, merged),
+      rounds,
+      usage,
+      histograms,
+      operations: total.operations,
+      elapsedMs: total.elapsedMs,
+      errors: total.errors,
+      perWorker: workload === 'contention' ? total.perWorker : [],
+    },
+    merged,
+  };
+}
+
+/** A library's figures over its phases (named `no fault: ...`, `fault: ...` under faults). */
+function phaseFigures(workload: WorkloadName, byPhase: ReadonlyMap<Phase, RoundRecord>): Figure[] {
+  const figures: Figure[] = [];
+  for (const [phase, { sample, usage }] of byPhase) {
     const prefix = phase === 'measured' ? '' : `${phase}: `;
-    figures.push(...workloadFigures(workload, sample).map((figure) => ({ ...figure, name: prefix + figure.name })));
-    for (const [name, histogram] of Object.entries(sample.histograms)) histograms[phaseName(phase, name)] = summarize(histogram);
-    merged.operations += sample.operations;
-    merged.elapsedMs += sample.elapsedMs;
-    merged.errors += sample.errors;
-    merged.retried += sample.retried;
-    sample.perWorker.forEach((count, index) => {
-      merged.perWorker[index] = (merged.perWorker[index] ?? 0) + count;
-    });
+    const own = [...workloadFigures(workload, sample), ...usageFigures(usage, sample.operations)];
+    figures.push(...own.map((figure) => ({ ...figure, name: prefix + figure.name })));
   }
   const noFault = byPhase.get('no fault');
   const fault = byPhase.get('fault');
-  if (noFault && fault) figures.push(faultStretch(workload, noFault, fault));
-  return {
-    library,
-    figures,
-    histograms,
-    operations: merged.operations,
-    elapsedMs: merged.elapsedMs,
-    errors: merged.errors,
-    perWorker: workload === 'contention' ? merged.perWorker : [],
-  };
+  if (noFault && fault) figures.push(faultStretch(workload, noFault.sample, fault.sample));
+  return figures;
 }
 
 function phaseName(phase: Phase, name: string): string {

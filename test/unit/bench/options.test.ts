@@ -73,6 +73,13 @@ describe('parseBenchOptions', () => {
     expect(() => parseBenchOptions('faults', { vs: 'raw', fault: 'down:1', under: 'contention' })).toThrow(/--vs raw/);
   });
 
+  it('--self and --fencing add redquorum variants; --fencing not under contention', () => {
+    expect(parseBenchOptions('latency', {})).toMatchObject({ self: false, fencing: false });
+    expect(parseBenchOptions('latency', { self: true, fencing: true })).toMatchObject({ self: true, fencing: true });
+    expect(parseBenchOptions('contention', { self: true }).self).toBe(true);
+    expect(() => parseBenchOptions('contention', { fencing: true })).toThrow(/--fencing applies to latency and throughput/);
+  });
+
   it('rejects an unknown scenario', () => {
     expect(() => parseBenchOptions('speed', {})).toThrow(/<scenario> must be one of latency, throughput, contention, faults, got "speed"/);
   });

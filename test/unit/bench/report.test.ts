@@ -14,6 +14,8 @@ function library(name: LibraryReport['library'], waitP99Us: number, fairnessX: n
       { name: 'wait p99', value: waitP99Us, unit: 'µs', better: 'lower' },
       { name: 'fairness max/min', value: fairnessX, unit: 'x', better: 'lower' },
     ],
+    rounds: [],
+    usage: { clientCpuUs: 2000, allocatedBytes: 40_960, gcCount: 1, gcPauseUs: 300, serverCpuUs: null },
     histograms: { wait: { ...summary, p99Us: waitP99Us } },
     operations: 10,
     elapsedMs: 100,
@@ -34,13 +36,14 @@ function report(): BenchReport {
     fault: null,
     testbed: 'embedded, 5 redis-server',
     nodeCount: 5,
-    settings: { iterations: 100, durationMs: 1000, warmupMs: 0, rounds: 2, concurrency: 64, workers: 2, holdMs: 1, thinkMs: 5, ttlMs: 1000, retry: {}, notify: true },
+    settings: { iterations: 100, durationMs: 1000, warmupMs: 0, rounds: 2, concurrency: 64, workers: 2, holdMs: 1, thinkMs: 5, ttlMs: 1000, retry: {}, notify: true, self: false, fencing: false },
     machine: { nproc: 2, cpuModel: 'test CPU', node: 'v20.0.0', redisVersion: '7.0.15' },
     startedAt: '2026-01-01T00:00:00.000Z',
     libraries: [ours, theirs],
     ratios,
     comparisons: [{ theirs: 'node-redlock', ratios }],
     heap: { beforeBytes: 10 * 1024 * 1024, afterBytes: 12 * 1024 * 1024, gcExposed: true },
+    targets: [],
   };
 }
 
@@ -48,9 +51,9 @@ describe('the JSON report', () => {
   it('has the documented shape, with non-finite figures as null', () => {
     const parsed = JSON.parse(reportToJson(report())) as Record<string, unknown>;
     expect(Object.keys(parsed).sort()).toEqual(
-      ['tool', 'version', 'scenario', 'workload', 'fault', 'testbed', 'nodeCount', 'settings', 'machine', 'startedAt', 'libraries', 'ratios', 'comparisons', 'heap'].sort(),
+      ['tool', 'version', 'scenario', 'workload', 'fault', 'testbed', 'nodeCount', 'settings', 'machine', 'startedAt', 'libraries', 'ratios', 'comparisons', 'heap', 'targets'].sort(),
     );
-    expect(parsed).toMatchObject({ tool: 'redquorum bench', version: 1, fault: null, machine: { nproc: 2, redisVersion: '7.0.15' } });
+    expect(parsed).toMatchObject({ tool: 'redquorum bench', version: 2, fault: null, machine: { nproc: 2, redisVersion: '7.0.15' } });
     const libraries = parsed['libraries'] as { library: string; figures: { name: string; value: number | null }[]; histograms: Record<string, LatencySummary> }[];
     expect(libraries.map((l) => l.library)).toEqual(['redquorum', 'node-redlock']);
     expect(libraries[1]?.figures.find((f) => f.name === 'fairness max/min')?.value).toBeNull();
@@ -70,7 +73,7 @@ describe('the text report', () => {
     expect(text).toMatch(/Percentiles \(HdrHistogram\)\n\s+count\s+p50 µs/);
     expect(text).toMatch(/^redquorum wait\s+10\s+300/m);
     expect(text).toMatch(/wait time by percentile \(log scale/);
-    expect(text).toMatch(/^wait p99\s+500 µs\s+5\.00 ms\s+0\.10x\s+ratio < 1\s+redquorum$/m);
+    expect(text).toMatch(/^wait p99\s+500 µs\s+5\.00 ms\s+0\.10x\s+-\s+ratio < 1\s+redquorum$/m);
     expect(text).toMatch(/^fairness max\/min\s+1\.50x\s+∞\s+n\/a/m);
     expect(text.match(/^figure\s+redquorum\s+node-redlock\s+redquorum\/node-redlock/gm)).toHaveLength(1);
     expect(text).toMatch(/heap used: 10\.0 MB after warm-up, 12\.0 MB after the rounds \(after full GC\)/);
