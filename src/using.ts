@@ -1,14 +1,15 @@
-import type { MonotonicClock } from './clock.js';
 import { ExecutionError } from './errors/execution-error.js';
 import type { Lock } from './lock.js';
 import { setLongTimeout } from './long-timeout.js';
+import type { Runtime } from './runtime.js';
+import { lostChannel, type LostEvent } from './tracing.js';
 import type { RedlockAbortSignal } from './types.js';
 
 export interface UsingParams<T> {
   acquire(): Promise<Lock>;
   extend(lock: Lock): Promise<Lock>;
   release(lock: Lock): Promise<unknown>;
-  readonly clock: MonotonicClock;
+  readonly runtime: Runtime;
   /** Extend this many ms before validity ends. */
   readonly thresholdMs: number;
   /** The caller's signal: aborting it aborts the routine's signal too. */
@@ -34,6 +35,12 @@ export async function runUsing<T>(params: UsingParams<T>): Promise<T> {
     signal.error = error;
     controller.abort(error);
   };
+  // The lock was lost before the routine ended (not the caller's own abort).
+  const lose = (error: Error): void => {
+    if (signal.aborted) return;
+    abort(error);
+    if (lostChannel.hasSubscribers) lostChannel.publish({ resources: lock.resources, error } satisfies LostEvent);
+  };
   const onCallerAbort = (): void => abort(asError(params.signal?.reason));
   if (params.signal?.aborted) onCallerAbort();
   else params.signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -46,12 +53,12 @@ export async function runUsing<T>(params: UsingParams<T>): Promise<T> {
   const schedule = (): void => {
     cancelExtension();
     cancelExpiry();
-    const leftMs = lock.validUntilMs - params.clock();
+    const leftMs = lock.validUntilMs - params.runtime.monotonicMs();
     cancelExtension = setLongTimeout(() => {
       extension = extendNow();
-    }, leftMs - params.thresholdMs);
+    }, leftMs - params.thresholdMs, params.runtime);
     cancelExpiry = setLongTimeout(() => {
-      abort(
+      lose(
         new ExecutionError('The lock expired before it could be extended.', [], {
           operation: 'extend',
           resources: lock.resources,
@@ -60,7 +67,7 @@ export async function runUsing<T>(params: UsingParams<T>): Promise<T> {
           lastAttempt: [],
         }),
       );
-    }, leftMs);
+    }, leftMs, params.runtime);
   };
 
   const extendNow = async (): Promise<void> => {
@@ -68,7 +75,7 @@ export async function runUsing<T>(params: UsingParams<T>): Promise<T> {
       lock = await params.extend(lock);
       if (!finished) schedule();
     } catch (error) {
-      abort(asError(error));
+      lose(asError(error));
     }
   };
 
