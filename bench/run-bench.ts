@@ -16,7 +16,7 @@ import type { BenchOptions, WorkloadName } from './options.js';
 import { createProgress } from './progress.js';
 import { REPORT_VERSION, type BenchReport, type HeapReport, type LibraryReport } from './report.js';
 import { startMeter } from './resource-meter.js';
-import { addUsage, usageFigures, ZERO_USAGE, type ResourceUsage } from './resource-usage.js';
+import { usageFigures } from './resource-usage.js';
 import { evaluateTargets } from './targets.js';
 import { faultStretch, workloadFigures } from './workload-figures.js';
 import { runContention } from './workloads/contention.js';
@@ -36,11 +36,6 @@ const READY_TIMEOUT_MS = 15_000;
 
 type Phase = 'measured' | 'no fault' | 'fault';
 
-/** One library's run in one phase of one round: what it did, and what it cost. */
-interface RoundRecord {
-  readonly sample: WorkloadSample;
-  readonly usage: ResourceUsage;
-}
 
 export interface BenchRunOutput {
   readonly report: BenchReport;
@@ -82,14 +77,22 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
     // Warm-up: JIT, connections and script caches, measured by nobody.
     for (const library of libraries) {
       if (options.warmupMs <= 0) break;
-      await workload({ library, keyPrefix: keyPrefix(library), operationsMax: options.iterations, durationMs: options.warmupMs, options, onOperation: () => undefined });
+      await workload({
+        library,
+        keyPrefix: keyPrefix(library),
+        operationsMax: options.iterations,
+        durationMs: options.warmupMs,
+        options,
+        onOperation: () => undefined,
+        startMeter: () => startMeter(undefined),
+      });
     }
 
     // Heap after warm-up and before the rounds, and again after them, both with the
     // clients open: what the measured operations themselves left behind.
     const heapBefore = heapUsedBytes();
     let heapAfterBytes = 0;
-    const records = new Map<LibraryName, Map<Phase, RoundRecord[]>>();
+    const records = new Map<LibraryName, Map<Phase, WorkloadSample[]>>();
     for (const library of libraries) records.set(library.name, new Map(phases.map((phase) => [phase, []])));
     const progress = createProgress(options.rounds * libraries.length * phases.length, options.progress, stderr);
     let runIndex = 0;
@@ -104,7 +107,6 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
             await setPhase(testbed.faults, phase, options, libraries);
             const startUs = nowUs();
             let done = 0;
-            const meter = await startMeter(serverAdmins);
             const sample = await workload({
               library,
               keyPrefix: keyPrefix(library),
@@ -115,9 +117,9 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
                 done += 1;
                 progress.update(Math.max(done / operationsMax, (nowUs() - startUs) / 1000 / durationMs));
               },
+              startMeter: () => startMeter(serverAdmins),
             });
-            const usage = await meter.stop();
-            records.get(library.name)?.get(phase)?.push({ sample, usage });
+            records.get(library.name)?.get(phase)?.push(sample);
           }
         }
       }
@@ -127,7 +129,6 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
       if (testbed.faults) await testbed.faults.heal();
     }
 
-    // Per-round figures first: merging reuses the first round's histograms as totals.
     const built = libraries.map((library) => libraryReport(library.name, options, records.get(library.name) ?? new Map()));
     const reports = built.map((entry) => entry.report);
     const [ours, ...others] = reports;
@@ -172,7 +173,7 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
         : writeHgrmFiles(
             options.hgrmPath,
             built.flatMap(({ report: { library }, merged }) =>
-              [...merged].flatMap(([phase, { sample }]) =>
+              [...merged].flatMap(([phase, sample]) =>
                 Object.entries(sample.histograms).map(([name, histogram]) => ({ library, name: phaseName(phase, name), histogram })),
               ),
             ),
@@ -196,42 +197,36 @@ async function setPhase(faults: FaultSwitch | undefined, phase: Phase, options: 
 function libraryReport(
   library: LibraryName,
   options: BenchOptions,
-  byPhase: Map<Phase, RoundRecord[]>,
-): { report: LibraryReport; merged: Map<Phase, RoundRecord> } {
+  byPhase: Map<Phase, WorkloadSample[]>,
+): { report: LibraryReport; merged: Map<Phase, WorkloadSample> } {
   const workload = options.workload;
   const rounds: Figure[][] = [];
   for (let round = 0; round < options.rounds; round += 1) {
-    const thisRound = new Map<Phase, RoundRecord>();
+    const thisRound = new Map<Phase, WorkloadSample>();
     for (const [phase, list] of byPhase) {
-      const record = list[round];
-      if (record) thisRound.set(phase, record);
+      const sample = list[round];
+      if (sample) thisRound.set(phase, sample);
     }
     rounds.push(phaseFigures(workload, thisRound));
   }
-  const merged = new Map<Phase, RoundRecord>();
+  const merged = new Map<Phase, WorkloadSample>();
   for (const [phase, list] of byPhase) {
     const sample = createSample([], options.workers);
-    let usage = ZERO_USAGE;
-    for (const record of list) {
-      mergeSample(sample, record.sample);
-      usage = addUsage(usage, record.usage);
-    }
-    merged.set(phase, { sample, usage });
+    for (const round of list) mergeSample(sample, round);
+    merged.set(phase, sample);
   }
   const histograms: Record<string, LatencySummary> = {};
   const total = createSample([], 0);
-  let usage = ZERO_USAGE;
-  for (const [phase, record] of merged) {
-    for (const [name, histogram] of Object.entries(record.sample.histograms)) histograms[phaseName(phase, name)] = summarize(histogram);
-    mergeSample(total, { ...record.sample, histograms: {} });
-    usage = addUsage(usage, record.usage);
+  for (const [phase, sample] of merged) {
+    for (const [name, histogram] of Object.entries(sample.histograms)) histograms[phaseName(phase, name)] = summarize(histogram);
+    mergeSample(total, { ...sample, histograms: {} });
   }
   return {
     report: {
       library,
       figures: phaseFigures(workload, merged),
       rounds,
-      usage,
+      usage: total.usage,
       histograms,
       operations: total.operations,
       elapsedMs: total.elapsedMs,
@@ -243,16 +238,16 @@ function libraryReport(
 }
 
 /** A library's figures over its phases (named `no fault: ...`, `fault: ...` under faults). */
-function phaseFigures(workload: WorkloadName, byPhase: ReadonlyMap<Phase, RoundRecord>): Figure[] {
+function phaseFigures(workload: WorkloadName, byPhase: ReadonlyMap<Phase, WorkloadSample>): Figure[] {
   const figures: Figure[] = [];
-  for (const [phase, { sample, usage }] of byPhase) {
+  for (const [phase, sample] of byPhase) {
     const prefix = phase === 'measured' ? '' : `${phase}: `;
-    const own = [...workloadFigures(workload, sample), ...usageFigures(usage, sample.operations)];
+    const own = [...workloadFigures(workload, sample), ...usageFigures(sample.usage, sample.operations)];
     figures.push(...own.map((figure) => ({ ...figure, name: prefix + figure.name })));
   }
   const noFault = byPhase.get('no fault');
   const fault = byPhase.get('fault');
-  if (noFault && fault) figures.push(faultStretch(workload, noFault.sample, fault.sample));
+  if (noFault && fault) figures.push(faultStretch(workload, noFault, fault));
   return figures;
 }
 

@@ -123,16 +123,21 @@ describe('workload figures', () => {
 
   it('merges rounds: histograms, counts and per-worker tallies add up', () => {
     const total = createSample([], 2);
-    for (const ops of [3, 4]) {
+    const rounds = [3, 4].map((ops) => {
       const round = createSample(['wait'], 2);
       recordUs(round.histograms['wait']!, 100);
       round.operations = ops;
       round.elapsedMs = 10;
       round.perWorker.splice(0, 2, ops, 1);
+      round.usage = { clientCpuUs: 1000 * ops, allocatedBytes: 10 * ops, gcCount: 1, gcPauseUs: 5, serverCpuUs: 2 * ops };
       mergeSample(total, round);
-    }
+      return round;
+    });
     expect(total.histograms['wait']?.totalCount).toBe(2);
     expect(total).toMatchObject({ operations: 7, elapsedMs: 20, perWorker: [7, 2] });
+    expect(total.usage).toEqual({ clientCpuUs: 7000, allocatedBytes: 70, gcCount: 2, gcPauseUs: 10, serverCpuUs: 14 });
+    // Each round keeps its own histogram: per-round figures are read after the merge too.
+    expect(rounds.map((round) => round.histograms['wait']?.totalCount)).toEqual([1, 1]);
   });
 });
 
