@@ -137,10 +137,15 @@ const DEFAULTS: Record<WorkloadName, Defaults> = {
   throughput: { iterations: 10_000_000, durationS: 10 },
   contention: { iterations: 10_000_000, durationS: 10 },
 };
+// Quick runs keep the long runs' warm-up share: 400 cycles after 0.2 s of warm-up ran
+// the JIT cold (client CPU per cycle 1.5x a long run's, cycle p50 ratio 1.12-1.53x where
+// long runs gave 1.12-1.20x); 2,000 cycles in 4 rounds after 2 s agreed with long runs
+// (CPU per cycle 193-254 µs vs 213-223 µs, p50 ratio 1.07-1.17x), in about 8 s.
+const QUICK_WARMUP_S = '2';
 const QUICK_DEFAULTS: Record<WorkloadName, Defaults> = {
-  latency: { iterations: 400, durationS: 5 },
-  throughput: { iterations: 10_000_000, durationS: 1 },
-  contention: { iterations: 10_000_000, durationS: 1 },
+  latency: { iterations: 2000, durationS: 5 },
+  throughput: { iterations: 10_000_000, durationS: 2 },
+  contention: { iterations: 10_000_000, durationS: 2 },
 };
 
 /**
@@ -197,8 +202,8 @@ export function parseBenchOptions(scenarioArg: string, raw: RawBenchOptions): Be
     fencing: raw.fencing === true,
     iterations: integer('--iterations', raw.iterations ?? String(defaults.iterations), LIMITS.iterations),
     durationMs: Math.round(1000 * number('--duration', raw.duration ?? String(defaults.durationS), LIMITS.durationS)),
-    warmupMs: Math.round(1000 * number('--warmup', raw.warmup ?? (quick ? '0.2' : '1'), LIMITS.warmupS)),
-    rounds: integer('--rounds', raw.rounds ?? (quick ? '2' : '4'), LIMITS.rounds),
+    warmupMs: Math.round(1000 * number('--warmup', raw.warmup ?? (quick ? QUICK_WARMUP_S : '1'), LIMITS.warmupS)),
+    rounds: integer('--rounds', raw.rounds ?? '4', LIMITS.rounds),
     concurrency: integer('--concurrency', raw.concurrency ?? '64', LIMITS.concurrency),
     workers: integer('--workers', raw.workers ?? '8', LIMITS.workers),
     holdMs: number('--hold-ms', raw.holdMs ?? '1', LIMITS.holdMs),
