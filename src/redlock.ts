@@ -19,6 +19,7 @@ import { retryDelayMs } from './retry-delay.js';
 import { ACQUIRE, EXTEND, FENCE, RELEASE, fenceKey } from './scripts.js';
 import { DEFAULT_SETTINGS, maxAttempts, mergeSettings, nodeTimeoutFor, type CallSettings, type Settings } from './settings.js';
 import type { Client, ExecutionResult, NodeOutcome, Operation, RedlockAbortSignal } from './types.js';
+import { singleKeyAcquire } from './single-key-acquire.js';
 import { runUsing } from './using.js';
 import { checkClients, checkDuration, checkResources } from './validate.js';
 import { validityMs } from './validity.js';
@@ -125,8 +126,12 @@ export class Redlock extends EventEmitter {
     trace: OperationContext | undefined,
   ): Promise<Lock> {
     const value = this.lockValue();
-    const scriptKeys = s.fencing ? [...keys, ...keys.map(fenceKey)] : keys;
-    const args = [value, String(ttlMs), String(keys.length)];
+    // One resource without fencing needs no script: a plain SET NX PX.
+    const single = !s.fencing && keys.length === 1 ? singleKeyAcquire(keys[0] ?? '', value, ttlMs) : undefined;
+    const script = single?.script ?? ACQUIRE;
+    const scriptKeys = single?.keys ?? (s.fencing ? [...keys, ...keys.map(fenceKey)] : keys);
+    const args = single?.args ?? [value, String(ttlMs), String(keys.length)];
+    const judge = single?.judge ?? judgeAcquire(keys);
     const timeoutMs = nodeTimeoutFor(s, ttlMs);
     const attempts = new AttemptLog();
     const attemptsMax = maxAttempts(s);
@@ -137,7 +142,7 @@ export class Redlock extends EventEmitter {
       let outcomes: ReadonlyMap<number, NodeOutcome>;
       try {
         const votes = await this.untilAborted(
-          this.fanOut((node, done) => node.run(ACQUIRE, scriptKeys, args, done), judgeAcquire(keys), timeoutMs),
+          this.fanOut((node, done) => node.run(script, scriptKeys, args, done), judge, timeoutMs),
           signal,
         );
         attempts.push(votes.stats);

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { Runtime } from '../runtime.js';
+import { isPlainCommand } from '../plain-command.js';
 import type { Script } from '../scripts.js';
 import type { NodeClient, NodeSubscriber, Reply, SubscriberEvents } from './node-client.js';
 
@@ -11,9 +12,11 @@ export type IoredisClient = Redis | Cluster;
 const DOWN_STATUSES = new Set(['reconnecting', 'close', 'end']);
 
 type ScriptCall = (shaOrLua: string, keyCount: number, ...keysArgsAndCallback: unknown[]) => Promise<unknown>;
+type CommandCall = (...argsAndCallback: unknown[]) => Promise<unknown>;
 
 interface Batch {
   evalsha: ScriptCall;
+  call: CommandCall;
   exec(): Promise<unknown>;
 }
 
@@ -70,6 +73,13 @@ export class IoredisNodeClient implements NodeClient {
         this.busyThisTick = true;
         this.runtime.defer(this.flush);
       }
+      if (isPlainCommand(script)) {
+        (this.client.call as unknown as CommandCall).call(this.client, script.command, ...script.commandArgs(keys, args)).then(
+          (reply) => done(null, reply),
+          (error: unknown) => done(asError(error)),
+        );
+        return;
+      }
       const call = this.client.evalsha.bind(this.client) as unknown as ScriptCall;
       call(script.sha, keys.length, ...keys, ...args).then(
         (reply) => done(null, reply),
@@ -78,6 +88,10 @@ export class IoredisNodeClient implements NodeClient {
       return;
     }
     this.batch ??= this.client.pipeline() as unknown as Batch;
+    if (isPlainCommand(script)) {
+      this.batch.call(script.command, ...script.commandArgs(keys, args), (error: Error | null, reply: unknown) => done(error, reply));
+      return;
+    }
     this.batch.evalsha(script.sha, keys.length, ...keys, ...args, (error: Error | null, reply: unknown) => {
       if (error) this.fallBack(script, keys, args, error, done);
       else done(null, reply);
