@@ -44,6 +44,7 @@ export class IoredisNodeClient implements NodeClient {
   private readonly batching: boolean;
   private batch: Batch | undefined;
   private busyThisTick = false;
+  private readonly tick: TickEnd;
 
   constructor(
     readonly client: IoredisClient,
@@ -54,6 +55,7 @@ export class IoredisNodeClient implements NodeClient {
     const options = (client as { options?: { enableAutoPipelining?: boolean; keyPrefix?: string; redisOptions?: { keyPrefix?: string } } }).options;
     this.keyPrefix = options?.keyPrefix ?? options?.redisOptions?.keyPrefix ?? '';
     this.batching = !this.cluster && options?.enableAutoPipelining !== true;
+    this.tick = tickEndFor(runtime);
   }
 
   /** ioredis's connection status (`ready`, `reconnecting`, ...). */
@@ -71,7 +73,7 @@ export class IoredisNodeClient implements NodeClient {
     if (!this.batching || !this.busyThisTick) {
       if (this.batching) {
         this.busyThisTick = true;
-        this.runtime.defer(this.flush);
+        this.tick.add(this);
       }
       if (isPlainCommand(script)) {
         (this.client.call as unknown as CommandCall).call(this.client, script.command, ...script.commandArgs(keys, args)).then(
@@ -132,13 +134,49 @@ export class IoredisNodeClient implements NodeClient {
     );
   }
 
-  private readonly flush = (): void => {
+  /** Ends this tick's batch: sends the commands that followed the first. Called by TickEnd. */
+  flush(): void {
     const batch = this.batch;
     this.batch = undefined;
     this.busyThisTick = false;
     // Every command's error reaches its own callback; exec's rejection repeats the first.
     batch?.exec().catch(() => undefined);
+  }
+}
+
+/**
+ * The end of the current tick for every adapter of one runtime: a fan-out touches all
+ * its nodes in the same tick, so one `defer` flushes them all, instead of one per node.
+ */
+class TickEnd {
+  private readonly busy: IoredisNodeClient[] = [];
+  private scheduled = false;
+
+  constructor(private readonly defer: Runtime['defer']) {}
+
+  add(client: IoredisNodeClient): void {
+    this.busy.push(client);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.defer(this.end);
+  }
+
+  private readonly end = (): void => {
+    this.scheduled = false;
+    for (let client = this.busy.pop(); client !== undefined; client = this.busy.pop()) client.flush();
   };
+}
+
+// One TickEnd per defer function, so the adapters of every Redlock on NODE_RUNTIME share one.
+const tickEnds = new WeakMap<Runtime['defer'], TickEnd>();
+
+function tickEndFor(runtime: Runtime): TickEnd {
+  let tick = tickEnds.get(runtime.defer);
+  if (!tick) {
+    tick = new TickEnd(runtime.defer);
+    tickEnds.set(runtime.defer, tick);
+  }
+  return tick;
 }
 
 function asError(error: unknown): Error {
