@@ -14,6 +14,14 @@ const DOWN_STATUSES = new Set(['reconnecting', 'close', 'end']);
 type ScriptCall = (shaOrLua: string, keyCount: number, ...keysArgsAndCallback: unknown[]) => Promise<unknown>;
 type CommandCall = (...argsAndCallback: unknown[]) => Promise<unknown>;
 
+/** A command waiting for the end of the tick. */
+interface Queued {
+  readonly script: Script;
+  readonly keys: readonly string[];
+  readonly args: readonly string[];
+  readonly done: Reply;
+}
+
 interface Batch {
   evalsha: ScriptCall;
   call: CommandCall;
@@ -29,9 +37,10 @@ export function isIoredisClient(client: object): client is IoredisClient {
 /**
  * NodeClient over an ioredis Redis or Cluster client.
  *
- * Commands sent in the same tick after the first go to the server as one pipeline (one
- * write, one read), which is what lets many concurrent lockers share a connection
- * cheaply, while a lone command pays no pipeline overhead. A client that auto-pipelines
+ * The commands sent to a node in one tick leave at its end (one `defer` for every node):
+ * several as one pipeline (one write, one read), which is what lets many concurrent
+ * lockers share a connection cheaply, and a lone one as itself, paying no pipeline
+ * overhead. A client that auto-pipelines
  * already, and a Cluster client (whose pipelines must not cross slots), get each command
  * directly. Scripts go out as EVALSHA, and as EVAL once when the server answers NOSCRIPT
  * (a restarted or flushed server has an empty script cache).
@@ -43,7 +52,8 @@ export class IoredisNodeClient implements NodeClient {
   readonly keyPrefix: string;
   private readonly batching: boolean;
   private batch: Batch | undefined;
-  private busyThisTick = false;
+  /** The first command of this tick, held until its end in case more follow. */
+  private first: Queued | undefined;
   private readonly tick: TickEnd;
 
   constructor(
@@ -68,33 +78,46 @@ export class IoredisNodeClient implements NodeClient {
   }
 
   runScript(script: Script, keys: readonly string[], args: readonly string[], done: Reply): void {
-    // The first command of a tick goes straight out; the ones that follow it in the same
-    // tick share one pipeline, written after it, so their order on the wire is kept.
-    if (!this.batching || !this.busyThisTick) {
-      if (this.batching) {
-        this.busyThisTick = true;
-        this.tick.add(this);
-      }
-      if (isPlainCommand(script)) {
-        (this.client.call as unknown as CommandCall).call(this.client, script.command, ...script.commandArgs(keys, args)).then(
-          (reply) => done(null, reply),
-          (error: unknown) => done(asError(error)),
-        );
-        return;
-      }
-      const call = this.client.evalsha.bind(this.client) as unknown as ScriptCall;
-      call(script.sha, keys.length, ...keys, ...args).then(
+    if (!this.batching) {
+      this.sendDirect(script, keys, args, done);
+      return;
+    }
+    // The commands of one tick leave together at its end: a lone one as itself (no
+    // pipeline to pay for), several as one pipeline (one write, one read), in the order
+    // they were sent.
+    if (this.first === undefined) {
+      this.first = { script, keys, args, done };
+      this.tick.add(this);
+      return;
+    }
+    if (this.batch === undefined) {
+      this.batch = this.client.pipeline() as unknown as Batch;
+      this.addToBatch(this.batch, this.first);
+    }
+    this.addToBatch(this.batch, { script, keys, args, done });
+  }
+
+  private sendDirect(script: Script, keys: readonly string[], args: readonly string[], done: Reply): void {
+    if (isPlainCommand(script)) {
+      (this.client.call as unknown as CommandCall).call(this.client, script.command, script.commandArgs(keys, args)).then(
         (reply) => done(null, reply),
-        (error: unknown) => this.fallBack(script, keys, args, asError(error), done),
+        (error: unknown) => done(asError(error)),
       );
       return;
     }
-    this.batch ??= this.client.pipeline() as unknown as Batch;
+    // ioredis flattens array arguments: no spread copies of the keys and args.
+    (this.client.evalsha as unknown as ScriptCall).call(this.client, script.sha, keys.length, keys, args).then(
+      (reply) => done(null, reply),
+      (error: unknown) => this.fallBack(script, keys, args, asError(error), done),
+    );
+  }
+
+  private addToBatch(batch: Batch, { script, keys, args, done }: Queued): void {
     if (isPlainCommand(script)) {
-      this.batch.call(script.command, ...script.commandArgs(keys, args), (error: Error | null, reply: unknown) => done(error, reply));
+      batch.call(script.command, script.commandArgs(keys, args), (error: Error | null, reply: unknown) => done(error, reply));
       return;
     }
-    this.batch.evalsha(script.sha, keys.length, ...keys, ...args, (error: Error | null, reply: unknown) => {
+    batch.evalsha(script.sha, keys.length, keys, args, (error: Error | null, reply: unknown) => {
       if (error) this.fallBack(script, keys, args, error, done);
       else done(null, reply);
     });
@@ -134,11 +157,15 @@ export class IoredisNodeClient implements NodeClient {
     );
   }
 
-  /** Ends this tick's batch: sends the commands that followed the first. Called by TickEnd. */
+  /** Ends this tick: sends its lone command, or its pipeline. Called by TickEnd. */
   flush(): void {
-    const batch = this.batch;
+    const { batch, first } = this;
     this.batch = undefined;
-    this.busyThisTick = false;
+    this.first = undefined;
+    if (batch === undefined) {
+      if (first) this.sendDirect(first.script, first.keys, first.args, first.done);
+      return;
+    }
     // Every command's error reaches its own callback; exec's rejection repeats the first.
     batch?.exec().catch(() => undefined);
   }
