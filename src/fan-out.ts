@@ -32,9 +32,11 @@ export function fanOut<T>(
   judge: Judge<T>,
   timeoutMs: number,
   runtime: Pick<Runtime, 'monotonicMs' | 'setTimer' | 'clearTimer'>,
+  /** Collects, as they come, the indexes of the nodes that answered (not timed out). */
+  answered?: Set<number>,
 ): Promise<FanOut<T>> {
   return new Promise((resolve) => {
-    const attempt = new Attempt(nodes, judge, timeoutMs, runtime, resolve);
+    const attempt = new Attempt(nodes, judge, timeoutMs, runtime, resolve, answered);
     for (const node of nodes) send(node, (error, reply) => attempt.record(node, error, reply));
   });
 }
@@ -64,6 +66,7 @@ class Attempt<T> {
     private readonly timeoutMs: number,
     private readonly runtime: Pick<Runtime, 'monotonicMs' | 'setTimer' | 'clearTimer'>,
     private readonly resolve: (result: FanOut<T>) => void,
+    private readonly answered: Set<number> | undefined,
   ) {
     const count = nodes.length;
     this.outcomes = new Array<NodeOutcome | undefined>(count).fill(undefined);
@@ -77,6 +80,7 @@ class Attempt<T> {
   record(node: Node, error: Error | null, reply: unknown): void {
     const index = node.index;
     if (this.outcomes[index] !== undefined) return; // answered after its timeout: already counted
+    if (!(error instanceof NodeTimeoutError)) this.answered?.add(index);
     const latencyMs = this.runtime.monotonicMs() - this.sentMs;
     const verdict = error ?? this.judge(reply, node);
     if (verdict instanceof Error) {

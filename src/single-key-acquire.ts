@@ -1,4 +1,4 @@
-import { ResourceLockedError } from './errors/resource-locked-error.js';
+import { ResourceLockedError, appliedToMessage } from './errors/resource-locked-error.js';
 import type { Judge } from './fan-out.js';
 import { plainCommandScript } from './plain-command.js';
 
@@ -29,14 +29,13 @@ export interface AcquireCommand {
 
 /** The SET NX PX acquire of `resource` with `value` for `ttlMs`. */
 export function singleKeyAcquire(resource: string, value: string, ttlMs: number): AcquireCommand {
-  const locked = `The operation was applied to: 0 of the 1 requested resources. (${JSON.stringify(resource)} is held by another lock on node `;
   return {
     script: SET_NX_PX,
     keys: [resource],
     args: [value, String(ttlMs)],
     judge: (reply, node) => {
       if (reply === 'OK') return NO_FENCE;
-      if (reply === null) return new ResourceLockedError(`${locked}${node.index} (${node.address}))`);
+      if (reply === null) return new ResourceLockedError(appliedToMessage(0, 1), { resource, node: node.index, address: node.address });
       return new Error(`node ${node.index} (${node.address}): unexpected acquire reply ${JSON.stringify(reply)}`);
     },
   };
