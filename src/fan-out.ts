@@ -110,8 +110,16 @@ class Attempt<T> {
   }
 
   private readonly expire = (): void => {
-    for (const node of this.nodes) {
-      if (this.outcomes[node.index] === undefined) this.record(node, new NodeTimeoutError(node.index, node.address, this.timeoutMs), undefined);
+    // A timeout's stack would be the timer's own, which tells nothing, and capturing it
+    // is most of what an Error costs: with slow nodes, every attempt makes these.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      for (const node of this.nodes) {
+        if (this.outcomes[node.index] === undefined) this.record(node, new NodeTimeoutError(node.index, node.address, this.timeoutMs), undefined);
+      }
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
     }
   };
 

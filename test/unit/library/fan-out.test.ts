@@ -74,6 +74,7 @@ describe('fanOut', () => {
 
   it('counts a node that does not answer in time as a NodeTimeoutError vote, once', async () => {
     const { nodes, pending } = scriptedNodes(3);
+    const limitBefore = Error.stackTraceLimit;
     const result = fanOut(nodes, parked(pending), judge, 20, runtimeAt(() => 0));
     pending[0]!.resolve('OK');
     const votes = await result;
@@ -82,6 +83,9 @@ describe('fanOut', () => {
     expect([...stats.votesAgainst.values()].map((error) => error.name)).toEqual(['NodeTimeoutError', 'NodeTimeoutError']);
     pending[1]!.resolve('OK'); // a late answer changes nothing
     expect(stats.votesFor.size).toBe(1);
+    // Made without a stack (it would only be the timer's), and the limit is put back.
+    for (const error of stats.votesAgainst.values()) expect(error.stack).not.toMatch(/\n\s+at /);
+    expect(Error.stackTraceLimit).toBe(limitBefore);
   });
 
   it('gives every answer in node order through all, the for-votes only in values, and builds v5 sets once', async () => {
