@@ -32,7 +32,7 @@ export interface LibraryReport {
 export interface HeapReport {
   readonly beforeBytes: number;
   readonly afterBytes: number;
-  /** True when node ran with --expose-gc, so both figures were taken after a full GC. */
+  /** True when both figures were taken after a full GC (the bench always does so now). */
   readonly gcExposed: boolean;
 }
 

@@ -8,6 +8,7 @@ import { createRawLibrary } from './libraries/raw-library.js';
 import { createRedquorumLibrary } from './libraries/redquorum-library.js';
 import { openBenchTestbed, type BenchTestbed, type FaultSwitch } from './bench-testbed.js';
 import { compareFigures, type Figure } from './figures.js';
+import { fullGc } from './full-gc.js';
 import { writeHgrmFiles } from './hgrm-files.js';
 import { summarize, type LatencySummary } from './histogram.js';
 import { roundOrder, roundShare } from './interleave.js';
@@ -269,9 +270,8 @@ async function readRedisVersion(address: string | undefined): Promise<string | u
 }
 
 function heapUsedBytes(): { beforeBytes: number; gcExposed: boolean } {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  return { beforeBytes: process.memoryUsage().heapUsed, gcExposed: gc !== undefined };
+  fullGc();
+  return { beforeBytes: process.memoryUsage().heapUsed, gcExposed: true };
 }
 
 export type { BenchTestbed };

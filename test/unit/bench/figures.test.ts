@@ -148,6 +148,17 @@ describe('interleaving', () => {
     expect(roundOrder(['a', 'b'], 2)).toEqual(['a', 'b']);
   });
 
+  it('rotates three or more, so that each takes every place in turn', () => {
+    const rounds = [0, 1, 2, 3].map((round) => roundOrder(['a', 'b', 'c'], round));
+    expect(rounds).toEqual([
+      ['a', 'b', 'c'],
+      ['b', 'c', 'a'],
+      ['c', 'a', 'b'],
+      ['a', 'b', 'c'],
+    ]);
+    for (const item of ['a', 'b', 'c']) expect(new Set(rounds.slice(0, 3).map((order) => order.indexOf(item)))).toEqual(new Set([0, 1, 2]));
+  });
+
   it('splits a budget into near-equal shares that sum to it', () => {
     const shares = [0, 1, 2].map((round) => roundShare(10, 3, round));
     expect(shares).toEqual([4, 3, 3]);
