@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { BenchOptionError } from './option-error.js';
 import { LIMITS, parseBenchOptions, SCENARIOS, type RawBenchOptions } from './options.js';
 import { reportToJson } from './report.js';
+import { formatReportMarkdown } from './report-markdown.js';
 import { formatReport } from './report-text.js';
 import { runBench } from './run-bench.js';
 
@@ -41,6 +42,7 @@ export function benchCommand(): Command {
     .option('--redis <addresses>', 'use these redis masters: host:port,host:port,...')
     .option('--toxiproxy <url>', 'with --redis, the Toxiproxy API the faults scenario drives')
     .option('--json', 'print the report as JSON on stdout')
+    .option('--markdown', 'print the report as markdown tables (as in BENCHMARKS.md) on stdout')
     .option('--hgrm <file>', 'write HdrHistogram percentile distributions (.hgrm), one file per library and histogram')
     .option('--unit <unit>', 'table unit: auto, us, ms (default auto)')
     .option('--no-progress', 'no progress bar on stderr')
@@ -53,7 +55,8 @@ export function benchCommand(): Command {
         throw error;
       }
       const { report, hgrmPaths } = await runBench(options);
-      process.stdout.write(`${options.json ? reportToJson(report) : formatReport(report, options.unit)}\n`);
+      const output = options.json ? reportToJson(report) : options.markdown ? formatReportMarkdown(report) : formatReport(report, options.unit);
+      process.stdout.write(`${output}\n`);
       for (const path of hgrmPaths) process.stderr.write(`wrote ${path}\n`);
     });
 }

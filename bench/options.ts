@@ -70,6 +70,8 @@ export interface BenchOptions {
   readonly notify: boolean | undefined;
   readonly testbed: TestbedSpec;
   readonly json: boolean;
+  /** Print the report as markdown tables (for BENCHMARKS.md) instead of text. */
+  readonly markdown: boolean;
   readonly hgrmPath: string | undefined;
   readonly progress: boolean;
   readonly unit: TimeUnit;
@@ -99,6 +101,7 @@ export interface RawBenchOptions {
   fault?: string;
   under?: string;
   json?: boolean;
+  markdown?: boolean;
   hgrm?: string;
   progress?: boolean;
   unit?: string;
@@ -189,6 +192,7 @@ export function parseBenchOptions(scenarioArg: string, raw: RawBenchOptions): Be
   if (workload === 'contention' && raw.fencing === true) {
     throw new BenchOptionError('--fencing', 'applies to latency and throughput: it compares the cost of the fencing round trip on uncontended locks');
   }
+  if (raw.json === true && raw.markdown === true) throw new BenchOptionError('--markdown', 'cannot be combined with --json: choose one output');
   const hgrmPath = raw.hgrm;
   if (hgrmPath !== undefined && hgrmPath.trim() === '') {
     throw new BenchOptionError('--hgrm', 'must be a file path, got an empty string');
@@ -213,6 +217,7 @@ export function parseBenchOptions(scenarioArg: string, raw: RawBenchOptions): Be
     notify: raw.notify === undefined ? undefined : oneOf('--notify', raw.notify, ['on', 'off'] as const) === 'on',
     testbed,
     json: raw.json === true,
+    markdown: raw.markdown === true,
     hgrmPath,
     progress: raw.progress !== false,
     unit: oneOf('--unit', raw.unit ?? 'auto', ['auto', 'us', 'ms'] as const),

@@ -82,6 +82,11 @@ describe('parseBenchOptions', () => {
     expect(() => parseBenchOptions('contention', { fencing: true })).toThrow(/--fencing applies to latency and throughput/);
   });
 
+  it('--markdown is one output, not with --json', () => {
+    expect(parseBenchOptions('latency', { markdown: true }).markdown).toBe(true);
+    expect(() => parseBenchOptions('latency', { markdown: true, json: true })).toThrow(/--markdown cannot be combined with --json/);
+  });
+
   it('rejects an unknown scenario', () => {
     expect(() => parseBenchOptions('speed', {})).toThrow(/<scenario> must be one of latency, throughput, contention, faults, got "speed"/);
   });

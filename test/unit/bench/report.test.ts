@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compareFigures } from '../../../bench/figures.js';
 import type { LatencySummary } from '../../../bench/histogram.js';
 import { REPORT_VERSION, reportToJson, type BenchReport, type LibraryReport } from '../../../bench/report.js';
+import { formatMarkdownTable } from '../../../bench/markdown-table.js';
+import { formatReportMarkdown } from '../../../bench/report-markdown.js';
 import { formatReport } from '../../../bench/report-text.js';
 
 const summary: LatencySummary = { count: 10, minUs: 100, meanUs: 300, p50Us: 300, p90Us: 400, p99Us: 500, p999Us: 600, maxUs: 600 };
@@ -86,3 +88,24 @@ describe('the text report', () => {
     expect(text).not.toMatch(/node-redlock/);
   });
 });
+
+describe('the markdown report', () => {
+  it('prints markdown tables: percentiles, ratios with their per-round spread, and targets', () => {
+    const base = report();
+    const ratios = compareFigures(base.libraries[0]!.figures, base.libraries[1]!.figures, {
+      ours: [base.libraries[0]!.figures, base.libraries[0]!.figures],
+      theirs: [base.libraries[1]!.figures, base.libraries[1]!.figures],
+    });
+    const text = formatReportMarkdown({ ...base, comparisons: [{ theirs: 'node-redlock', ratios }] });
+    expect(text).toMatch(/^\| histogram \| count \| p50 \| p90 \| p99 \| p99\.9 \| max \|\n\|---\|---:\|---:\|---:\|---:\|---:\|---:\|$/m);
+    expect(text).toMatch(/^\| redquorum wait \| 10 \| 300 µs \| 400 µs \| 500 µs \| 600 µs \| 600 µs \|$/m);
+    expect(text).toMatch(/^\| wait p99 \| 500 µs \| 5\.00 ms \| 0\.10x \| 0\.10-0\.10 \| ratio < 1 \|$/m);
+    expect(text).toMatch(/No target applies to this run\./);
+    expect(text).toMatch(/Heap used after a full GC: 10\.00 MiB after warm-up, 12\.00 MiB after the rounds\./);
+  });
+
+  it('escapes a pipe inside a cell', () => {
+    expect(formatMarkdownTable(['a|b'], [['1|2']], ['left'])).toBe('| a\\|b |\n|---|\n| 1\\|2 |');
+  });
+});
+
