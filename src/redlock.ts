@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { abortableSleep } from './abortable-sleep.js';
 import type { AttemptLog } from './attempt-log.js';
 import { adaptClient } from './clients/adapt.js';
@@ -57,6 +57,9 @@ export class Redlock extends EventEmitter {
 
   constructor(clients: Iterable<Client | NodeClient>, settings: Partial<Settings> = {}, internals: RedlockInternals = {}) {
     super();
+    // Every call waiting to retry listens to it, as many as the caller runs at once: not
+    // a leak past 10, which is what Node would warn about.
+    setMaxListeners(0, this.closing.signal);
     const list = checkClients(clients);
     this.resolved = Object.freeze(mergeSettings(DEFAULT_SETTINGS, settings));
     this.settings = this.resolved;
