@@ -176,7 +176,14 @@ export class IoredisNodeClient implements NodeClient {
     this.batch = undefined;
     this.first = undefined;
     if (batch === undefined) {
-      if (first) this.sendDirect(first.script, first.keys, first.args, first.done);
+      if (!first) return;
+      try {
+        this.sendDirect(first.script, first.keys, first.args, first.done);
+      } catch (error) {
+        // A driver that throws instead of rejecting still answers once, and the other
+        // nodes of this tick are still flushed.
+        first.done(asError(error));
+      }
       return;
     }
     // Every command's error reaches its own callback; exec's rejection repeats the first.
@@ -203,7 +210,11 @@ class TickEnd {
 
   private readonly end = (): void => {
     this.scheduled = false;
-    for (let client = this.busy.pop(); client !== undefined; client = this.busy.pop()) client.flush();
+    // In the order the nodes were first sent to (node order for a fan-out), as each
+    // command would have left without the batching.
+    const busy = this.busy;
+    for (let index = 0; index < busy.length; index += 1) busy[index]?.flush();
+    busy.length = 0;
   };
 }
 
