@@ -307,10 +307,11 @@ export class Redlock extends EventEmitter {
         const endMs = this.clock();
         const validity = validityMs(ttlMs, endMs - startMs, s.driftFactor);
         this.report('extend', resources, attempt, votes, endMs - startMs, validity, trace);
-        // Even a failed attempt may have lengthened keys on some nodes.
-        if (lineage) lineage.keysGoneMs = Math.max(lineage.keysGoneMs, endMs + timeoutMs + ttlMs + driftMs(ttlMs, s.driftFactor));
         const outcomes = [...votes.outcomes.values()];
         if (votes.decision === 'for') {
+          // A quorum now holds the keys for ttlMs more, even if this attempt was too slow
+          // to count. (A minority lengthened by a failed attempt does not keep the lock alive.)
+          if (lineage) lineage.keysGoneMs = Math.max(lineage.keysGoneMs, endMs + timeoutMs + ttlMs + driftMs(ttlMs, s.driftFactor));
           // A quorum reached after the old validity ended proves nothing about the gap.
           if (endMs >= existing.validUntilMs) return { ok: false, reason: 'expired', outcomes, final: true };
           if (validity <= 0) return { ok: false, reason: 'validity', outcomes };
