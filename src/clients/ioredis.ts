@@ -9,7 +9,8 @@ export type IoredisClient = Redis | Cluster;
 
 // ioredis states in which a command would wait in the offline queue for a reconnect
 // that may never come; such a node votes against at once instead.
-const DOWN_STATUSES = new Set(['reconnecting', 'close', 'end']);
+// ('end' is not among them: ioredis refuses a command at once then, with its own error.)
+const DOWN_STATUSES = new Set(['reconnecting', 'close']);
 
 type ScriptCall = (shaOrLua: string, keyCount: number, ...keysArgsAndCallback: unknown[]) => Promise<unknown>;
 type CommandCall = (...argsAndCallback: unknown[]) => Promise<unknown>;

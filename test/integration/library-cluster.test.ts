@@ -80,6 +80,30 @@ describe('Redis Cluster, one cluster', () => {
     expect(fenced).toBeInstanceOf(RangeError);
     expect(await scriptCalls(fx)).toBe(before);
   });
+  // Issue: a Cluster's release subscriber stayed open (and kept the process alive) after
+  // its waits were over.
+  it('closes the release subscriber of a Cluster once nothing waits', async () => {
+    const cluster = await client();
+    const connections = async (): Promise<number> => {
+      let total = 0;
+      for (const node of fx.clusters[0]!.nodes) {
+        const admin = new Redis({ host: '127.0.0.1', port: node.port });
+        try {
+          total += Number(/^connected_clients:(\d+)/m.exec(await admin.info('clients'))?.[1]) - 1;
+        } finally {
+          admin.disconnect();
+        }
+      }
+      return total;
+    };
+    const holder = new Redlock([cluster], { retryCount: 0 });
+    const held = await holder.acquire(['{hot}:key'], TTL_MS);
+    const baseline = await connections();
+    const redlock = new Redlock([cluster], { releaseNotifications: true, retryCount: 1, retryDelay: 100, retryJitter: 0 });
+    await rejection(redlock.acquire(['{hot}:key'], TTL_MS));
+    await held.release();
+    await expect.poll(connections, { timeout: 3_000, interval: 100 }).toBe(baseline);
+  });
 });
 
 describe('Redis Cluster, a quorum of three clusters', () => {
