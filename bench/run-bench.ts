@@ -32,6 +32,9 @@ const WORKLOADS: Record<WorkloadName, Workload> = {
   contention: runContention,
 };
 
+/** Unmeasured time per library after the full GC that reads the heap, at most (less when the warm-up is shorter). */
+const SETTLE_MS = 1000;
+
 /** How long the clients may take to answer PING at start and after a fault heals. */
 const READY_TIMEOUT_MS = 15_000;
 
@@ -75,23 +78,30 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
     const workload = WORKLOADS[options.workload];
     const phases: Phase[] = options.scenario === 'faults' ? ['no fault', 'fault'] : ['measured'];
 
+    const unmeasured = async (durationMs: number): Promise<void> => {
+      for (const library of libraries) {
+        if (durationMs <= 0) break;
+        await workload({
+          library,
+          keyPrefix: keyPrefix(library),
+          operationsMax: options.iterations,
+          durationMs,
+          options,
+          onOperation: () => undefined,
+          startMeter: () => startMeter(undefined),
+        });
+      }
+    };
     // Warm-up: JIT, connections and script caches, measured by nobody.
-    for (const library of libraries) {
-      if (options.warmupMs <= 0) break;
-      await workload({
-        library,
-        keyPrefix: keyPrefix(library),
-        operationsMax: options.iterations,
-        durationMs: options.warmupMs,
-        options,
-        onOperation: () => undefined,
-        startMeter: () => startMeter(undefined),
-      });
-    }
+    await unmeasured(options.warmupMs);
 
     // Heap after warm-up and before the rounds, and again after them, both with the
     // clients open: what the measured operations themselves left behind.
     const heapBefore = heapUsedBytes();
+    // A full GC leaves V8's young generation at its smallest; the run right after it
+    // collected more often and measured up to twice the client CPU per cycle of later
+    // rounds. Every library runs unmeasured again until the heap has grown back.
+    await unmeasured(Math.min(options.warmupMs, SETTLE_MS));
     let heapAfterBytes = 0;
     const records = new Map<LibraryName, Map<Phase, WorkloadSample[]>>();
     for (const library of libraries) records.set(library.name, new Map(phases.map((phase) => [phase, []])));
