@@ -16,7 +16,7 @@ export function formatTargetRows(rows: readonly TargetRow[]): string[][] {
   const show = (value: number, unit: TargetRow['unit']): string => (unit === 'B' ? formatBytes(value) : `${value.toFixed(2)}x`);
   return rows.map((row) => [
     row.target,
-    `${row.direction === 'at most' ? '≤' : '≥'} ${show(row.bound, row.unit)}`,
+    row.target.startsWith('self check') ? '1.00 in spread' : `${row.direction === 'at most' ? '≤' : '≥'} ${show(row.bound, row.unit)}`,
     row.value === null ? 'n/a' : show(row.value, row.unit),
     formatSpread(row.spread),
     row.status === 'n/a' ? `n/a (${row.note ?? 'not measured'})` : `${row.status}${row.withinNoise ? ' (within noise)' : ''}`,

@@ -103,7 +103,41 @@ export function evaluateTargets(input: TargetInput): TargetRow[] {
   if ((input.workload === 'throughput' || input.workload === 'latency') && input.fault === null) {
     rows.push(heapRow(input, ours.operations));
   }
+  const self = find(input, 'redquorum-self');
+  if (self) rows.push(...selfRows(ours, self));
   return rows;
+}
+
+/** The figures the self check reads: the headline latency and the cost per cycle. */
+const SELF_FIGURES = ['cycle p50', 'wait p50', 'cycle p99', 'wait p99', CLIENT_CPU, 'server CPU/cycle', 'allocated/cycle'];
+
+/**
+ * `--self`: the same code against itself must read 1.00 within its own per-round spread;
+ * a row that misses says the bench, not the library, moved the ratio.
+ */
+function selfRows(ours: TargetLibrary, self: TargetLibrary): TargetRow[] {
+  return SELF_FIGURES.flatMap((figure) => {
+    const a = value(ours.figures, figure);
+    const b = value(self.figures, figure);
+    if (a === null || b === null) return [];
+    const perRound = ours.rounds.map((round, index) => ratio(value(round, figure), value(self.rounds[index] ?? [], figure)));
+    const spread = spreadOf(perRound.filter((r): r is number => r !== null));
+    const measured = ratio(a, b);
+    const holds = spread !== null && spread.min <= 1 && 1 <= spread.max;
+    return [
+      {
+        target: `self check: ${figure} / redquorum-self is 1.00 within its spread`,
+        value: measured,
+        unit: 'x',
+        bound: 1,
+        direction: 'at most',
+        spread,
+        status: spread === null ? 'n/a' : holds ? 'met' : 'missed',
+        withinNoise: false,
+        ...(spread === null ? { note: 'needs 2 rounds or more' } : {}),
+      } satisfies TargetRow,
+    ];
+  });
 }
 
 function heapRow(input: TargetInput, operations: number): TargetRow {

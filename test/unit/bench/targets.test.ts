@@ -96,6 +96,24 @@ describe('evaluateTargets', () => {
     expect(heapRow(run(40_000, 260_000))).toMatchObject({ status: 'n/a', value: 260_000, note: 'ran 40,000 cycles; needs --iterations 1000000' });
   });
 
+  it('--self: each figure of redquorum over redquorum-self must hold 1.00 within its per-round spread', () => {
+    const rows = evaluateTargets(
+      latencyRun([latencyLibrary('redquorum', 200, 500, 150, [190, 210, 200]), latencyLibrary('redquorum-self', 200, 500, 150, [200, 200, 200])]),
+    ).filter((row) => row.target.startsWith('self check'));
+    expect(rows.map((row) => row.target)).toEqual([
+      'self check: cycle p50 / redquorum-self is 1.00 within its spread',
+      'self check: cycle p99 / redquorum-self is 1.00 within its spread',
+      'self check: client CPU/cycle / redquorum-self is 1.00 within its spread',
+    ]);
+    expect(rows[0]).toMatchObject({ value: 1, spread: { min: 0.95, max: 1.05 }, status: 'met' });
+    // Every round of ours 10% slower: its spread, 1.10-1.10, leaves out 1.00.
+    const skewed = evaluateTargets(
+      latencyRun([latencyLibrary('redquorum', 220, 500, 150, [220, 220]), latencyLibrary('redquorum-self', 200, 500, 150, [200, 200])]),
+    ).find((row) => row.target.startsWith('self check: cycle p50'));
+    expect(skewed).toMatchObject({ status: 'missed', spread: { min: 1.1, max: 1.1 } });
+    expect(formatTargetTable(rows)).toMatch(/^self check: cycle p50 \/ redquorum-self is 1\.00 within its spread\s+1\.00 in spread\s+1\.00x\s+0\.95-1\.05\s+met$/m);
+  });
+
   it('is empty without redquorum, and the table says so', () => {
     expect(evaluateTargets(latencyRun([latencyLibrary('node-redlock', 1, 1, 1, [])]))).toEqual([]);
     expect(formatTargetTable([])).toBe('Targets: none apply to this run');
