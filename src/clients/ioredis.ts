@@ -25,6 +25,7 @@ interface Queued {
 
 interface Batch {
   evalsha: ScriptCall;
+  eval: ScriptCall;
   call: CommandCall;
   exec(): Promise<unknown>;
 }
@@ -41,10 +42,11 @@ export function isIoredisClient(client: object): client is IoredisClient {
  * The commands sent to a node in one tick leave at its end (one `defer` for every node):
  * several as one pipeline (one write, one read), which is what lets many concurrent
  * lockers share a connection cheaply, and a lone one as itself, paying no pipeline
- * overhead. A client that auto-pipelines
- * already, and a Cluster client (whose pipelines must not cross slots), get each command
- * directly. Scripts go out as EVALSHA, and as EVAL once when the server answers NOSCRIPT
- * (a restarted or flushed server has an empty script cache).
+ * overhead. A client that auto-pipelines already, and a Cluster client (whose pipelines
+ * must not cross slots), get each command directly. A script goes out as EVAL until the server has run it on this connection,
+ * then as EVALSHA; a NOSCRIPT answer (a flushed script cache) is retried once as EVAL.
+ * Sending EVAL first after each (re)connect, rather than EVALSHA and a fallback, keeps the
+ * order of two scripts: a take-back must never overtake the acquire it takes back.
  */
 export class IoredisNodeClient implements NodeClient {
   readonly address: string;
@@ -55,6 +57,8 @@ export class IoredisNodeClient implements NodeClient {
   private batch: Batch | undefined;
   /** The first command of this tick, held until its end in case more follow. */
   private first: Queued | undefined;
+  // SHA1s the server is known to have cached since the client's last (re)connect.
+  private readonly cached: Set<string>;
   private readonly tick: TickEnd;
 
   constructor(
@@ -67,6 +71,7 @@ export class IoredisNodeClient implements NodeClient {
     this.keyPrefix = options?.keyPrefix ?? options?.redisOptions?.keyPrefix ?? '';
     this.batching = !this.cluster && options?.enableAutoPipelining !== true;
     this.tick = tickEndFor(runtime);
+    this.cached = scriptCacheOf(client);
   }
 
   /** ioredis's connection status (`ready`, `reconnecting`, ...). */
@@ -107,9 +112,10 @@ export class IoredisNodeClient implements NodeClient {
       return;
     }
     // ioredis flattens array arguments: no spread copies of the keys and args.
-    (this.client.evalsha as unknown as ScriptCall).call(this.client, script.sha, keys.length, keys, args).then(
-      (reply) => done(null, reply),
-      (error: unknown) => this.fallBack(script, keys, args, asError(error), done),
+    const cached = this.cached.has(script.sha);
+    ((cached ? this.client.evalsha : this.client.eval) as unknown as ScriptCall).call(this.client, cached ? script.sha : script.lua, keys.length, keys, args).then(
+      (reply) => this.answer(script, null, reply, done),
+      (error: unknown) => (cached ? this.fallBack(script, keys, args, asError(error), done) : done(asError(error))),
     );
   }
 
@@ -118,10 +124,17 @@ export class IoredisNodeClient implements NodeClient {
       batch.call(script.command, script.commandArgs(keys, args), (error: Error | null, reply: unknown) => done(error, reply));
       return;
     }
-    batch.evalsha(script.sha, keys.length, keys, args, (error: Error | null, reply: unknown) => {
-      if (error) this.fallBack(script, keys, args, error, done);
-      else done(null, reply);
+    const cached = this.cached.has(script.sha);
+    const queue = cached ? batch.evalsha : batch.eval;
+    queue.call(batch, cached ? script.sha : script.lua, keys.length, keys, args, (error: Error | null, reply: unknown) => {
+      if (error && cached) this.fallBack(script, keys, args, error, done);
+      else this.answer(script, error, reply, done);
     });
+  }
+
+  private answer(script: Script, error: Error | null, reply: unknown, done: Reply): void {
+    if (!error) this.cached.add(script.sha);
+    done(error, reply);
   }
 
   subscriber(events: SubscriberEvents): NodeSubscriber {
@@ -164,12 +177,13 @@ export class IoredisNodeClient implements NodeClient {
       done(error);
       return;
     }
-    const call = this.client.eval.bind(this.client) as unknown as ScriptCall;
-    call(script.lua, keys.length, ...keys, ...args).then(
-      (reply) => done(null, reply),
+    this.cached.delete(script.sha);
+    (this.client.eval as unknown as ScriptCall).call(this.client, script.lua, keys.length, keys, args).then(
+      (reply) => this.answer(script, null, reply, done),
       (evalError: unknown) => done(asError(evalError)),
     );
   }
+
 
   /** Ends this tick: sends its lone command, or its pipeline. Called by TickEnd. */
   flush(): void {
@@ -229,6 +243,21 @@ function tickEndFor(runtime: Runtime): TickEnd {
     tickEnds.set(runtime.defer, tick);
   }
   return tick;
+}
+
+// One cache per client, shared by every adapter over it, with one 'ready' listener: a
+// reconnect may mean a restarted server, whose script cache is empty.
+const scriptCaches = new WeakMap<IoredisClient, Set<string>>();
+
+function scriptCacheOf(client: IoredisClient): Set<string> {
+  let cache = scriptCaches.get(client);
+  if (!cache) {
+    const created = new Set<string>();
+    client.on('ready', () => created.clear());
+    scriptCaches.set(client, created);
+    cache = created;
+  }
+  return cache;
 }
 
 function asError(error: unknown): Error {
