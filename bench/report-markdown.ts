@@ -28,7 +28,8 @@ export function formatReportMarkdown(report: BenchReport): string {
       ? 'No target applies to this run.'
       : formatMarkdownTable(['target', 'bound', 'measured', 'per round', 'verdict'], formatTargetRows(report.targets), ['left', 'right', 'right', 'right', 'left']);
   const heap = `Heap used after a full GC: ${mib(report.heap.beforeBytes)} after warm-up, ${mib(report.heap.afterBytes)} after the rounds.`;
-  return [percentiles, ...ratios, targets, heap].join('\n\n');
+  const load = `Load average (1 min): ${report.load.start[0]?.toFixed(1) ?? 'unknown'} at the start, ${report.load.end[0]?.toFixed(1) ?? 'unknown'} after the rounds, on ${report.machine.nproc} CPU.`;
+  return [percentiles, ...ratios, targets, `${heap} ${load}`].join('\n\n');
 }
 
 function ratioTable(ours: string, theirs: string, rows: readonly FigureRatio[]): string {

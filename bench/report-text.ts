@@ -15,6 +15,7 @@ export function formatReport(report: BenchReport, unit: TimeUnit): string {
     `redquorum bench ${report.scenario}${report.scenario === 'faults' ? ` (${report.workload})` : ''}${fault}`,
     `testbed: ${report.testbed}; ${settings.rounds} interleaved round(s); ${machine.nproc} CPU ${machine.cpuModel}; node ${machine.node}; redis ${machine.redisVersion ?? 'unknown'}`,
     `settings: ${describeSettings(report)}`,
+    `load average (1 min): ${formatLoad(report.load.start)} at the start, ${formatLoad(report.load.end)} after the rounds, on ${machine.nproc} CPU`,
   ];
   const rows: PercentileRow[] = report.libraries.flatMap((library) =>
     Object.entries(library.histograms).map(([name, summary]) => ({ label: `${library.library} ${name}`, summary })),
@@ -52,6 +53,11 @@ function describeSettings(report: BenchReport): string {
   if (s.self) parts.push('redquorum-self: a second, independent redquorum');
   if (s.fencing) parts.push('redquorum-fencing: redquorum with fencing on');
   return parts.join('; ');
+}
+
+function formatLoad(loads: readonly number[]): string {
+  const [oneMinute] = loads;
+  return oneMinute === undefined ? 'unknown' : oneMinute.toFixed(1);
 }
 
 function mb(bytes: number): string {

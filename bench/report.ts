@@ -63,6 +63,11 @@ export interface BenchReport {
     readonly fencing: boolean;
   };
   readonly machine: MachineInfo;
+  /**
+   * The 1-, 5- and 15-minute load averages (`os.loadavg()`) when the run started and when
+   * its rounds ended: how much else the machine was doing.
+   */
+  readonly load: { readonly start: readonly number[]; readonly end: readonly number[] };
   readonly startedAt: string;
   readonly libraries: readonly LibraryReport[];
   /** ours / theirs per figure against the first --vs library; empty without --vs. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import type { Redis } from 'ioredis';
 import { openAdminConnection } from '../sim/testbed/redis-admin.js';
 import { createClients, closeClients } from './libraries/clients.js';
@@ -59,6 +60,7 @@ export interface BenchRunIo {
 export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Promise<BenchRunOutput> {
   const stderr = io.stderr ?? process.stderr;
   const startedAt = new Date().toISOString();
+  const loadAtStart = loadavg();
   const testbed = await openBenchTestbed(options.testbed, options.scenario === 'faults');
   const libraries: LockLibrary[] = [];
   const admins: Redis[] = [];
@@ -103,6 +105,7 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
     // rounds. Every library runs unmeasured again until the heap has grown back.
     await unmeasured(Math.min(options.warmupMs, SETTLE_MS));
     let heapAfterBytes = 0;
+    let loadAtEnd = loadAtStart;
     const records = new Map<LibraryName, Map<Phase, WorkloadSample[]>>();
     for (const library of libraries) records.set(library.name, new Map(phases.map((phase) => [phase, []])));
     const progress = createProgress(options.rounds * libraries.length * phases.length, options.progress, stderr);
@@ -134,6 +137,7 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
           }
         }
       }
+      loadAtEnd = loadavg();
       heapAfterBytes = heapUsedBytes().beforeBytes;
     } finally {
       progress.stop();
@@ -171,6 +175,7 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
         fencing: options.fencing,
       },
       machine: machineInfo(redisVersion),
+      load: { start: loadAtStart, end: loadAtEnd },
       startedAt,
       libraries: reports,
       ratios: comparisons[0]?.ratios ?? [],

@@ -40,6 +40,7 @@ function report(): BenchReport {
     nodeCount: 5,
     settings: { iterations: 100, durationMs: 1000, warmupMs: 0, rounds: 2, concurrency: 64, workers: 2, holdMs: 1, thinkMs: 5, ttlMs: 1000, retry: {}, notify: true, self: false, fencing: false },
     machine: { nproc: 2, cpuModel: 'test CPU', node: 'v20.0.0', redisVersion: '7.0.15' },
+    load: { start: [3.25, 2, 1], end: [4.5, 3, 1] },
     startedAt: '2026-01-01T00:00:00.000Z',
     libraries: [ours, theirs],
     ratios,
@@ -53,7 +54,7 @@ describe('the JSON report', () => {
   it('has the documented shape, with non-finite figures as null', () => {
     const parsed = JSON.parse(reportToJson(report())) as Record<string, unknown>;
     expect(Object.keys(parsed).sort()).toEqual(
-      ['tool', 'version', 'scenario', 'workload', 'fault', 'testbed', 'nodeCount', 'settings', 'machine', 'startedAt', 'libraries', 'ratios', 'comparisons', 'heap', 'targets'].sort(),
+      ['tool', 'version', 'scenario', 'workload', 'fault', 'testbed', 'nodeCount', 'settings', 'machine', 'load', 'startedAt', 'libraries', 'ratios', 'comparisons', 'heap', 'targets'].sort(),
     );
     expect(parsed).toMatchObject({ tool: 'redquorum bench', version: 2, fault: null, machine: { nproc: 2, redisVersion: '7.0.15' } });
     const libraries = parsed['libraries'] as { library: string; figures: { name: string; value: number | null }[]; histograms: Record<string, LatencySummary> }[];
@@ -72,6 +73,7 @@ describe('the text report', () => {
     expect(text).toMatch(/^redquorum bench contention\n/);
     expect(text).toMatch(/testbed: embedded, 5 redis-server; 2 interleaved round\(s\); 2 CPU test CPU; node v20\.0\.0; redis 7\.0\.15/);
     expect(text).toMatch(/settings: .*2 workers, hold 1 ms, think 5 ms; each library's default retry settings; redquorum releaseNotifications true/);
+    expect(text).toMatch(/^load average \(1 min\): 3\.3 at the start, 4\.5 after the rounds, on 2 CPU$/m);
     expect(text).toMatch(/Percentiles \(HdrHistogram\)\n\s+count\s+p50 µs/);
     expect(text).toMatch(/^redquorum wait\s+10\s+300/m);
     expect(text).toMatch(/wait time by percentile \(log scale/);
@@ -101,7 +103,7 @@ describe('the markdown report', () => {
     expect(text).toMatch(/^\| redquorum wait \| 10 \| 300 µs \| 400 µs \| 500 µs \| 600 µs \| 600 µs \|$/m);
     expect(text).toMatch(/^\| wait p99 \| 500 µs \| 5\.00 ms \| 0\.10x \| 0\.10-0\.10 \| ratio < 1 \|$/m);
     expect(text).toMatch(/No target applies to this run\./);
-    expect(text).toMatch(/Heap used after a full GC: 10\.00 MiB after warm-up, 12\.00 MiB after the rounds\./);
+    expect(text).toMatch(/Heap used after a full GC: 10\.00 MiB after warm-up, 12\.00 MiB after the rounds\. Load average \(1 min\): 3\.3 at the start, 4\.5 after the rounds, on 2 CPU\./);
   });
 
   it('escapes a pipe inside a cell', () => {
