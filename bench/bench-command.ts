@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { BenchOptionError } from './option-error.js';
 import { LIMITS, parseBenchOptions, SCENARIOS, type RawBenchOptions } from './options.js';
 import { reportToJson } from './report.js';
+import { formatReportMarkdown } from './report-markdown.js';
 import { formatReport } from './report-text.js';
 import { runBench } from './run-bench.js';
 
@@ -18,10 +19,12 @@ export function benchCommand(): Command {
     .description('measure lock latency, throughput and hot-key contention, side by side with node-redlock')
     .argument('<scenario>', `one of ${SCENARIOS.join(', ')}`)
     .option('--vs <libraries>', 'also run these, interleaved in the same run, and print ratios: redlock, raw, raw-pipelined (comma-separated)')
-    .option('--quick', 'a short run (a few seconds): fewer iterations, shorter duration, 2 rounds')
+    .option('--self', 'also run a second, independent redquorum: its ratios to the first show how far the machine moves a ratio (1.00 if nothing did)')
+    .option('--fencing', 'also run redquorum with fencing tokens on (latency, throughput), compared with fencing off')
+    .option('--quick', 'a short run (about 8 s): 2,000 latency cycles or 2 s per library, after a 2 s warm-up that lets the JIT settle')
     .option('--iterations <n>', `measured operations per library, at most (${range(LIMITS.iterations)}; latency default 5000)`)
     .option('--duration <seconds>', `measured time per library, at most (${range(LIMITS.durationS)}; throughput and contention default 10)`)
-    .option('--warmup <seconds>', `unmeasured time per library first (${range(LIMITS.warmupS)}; default 1)`)
+    .option('--warmup <seconds>', `unmeasured time per library first (${range(LIMITS.warmupS)}; default 1, 2 with --quick)`)
     .option('--rounds <n>', `interleaved rounds (${range(LIMITS.rounds)}; default 4)`)
     .option('--concurrency <n>', `throughput: concurrent lockers on distinct keys (${range(LIMITS.concurrency)}; default 64)`)
     .option('--workers <n>', `contention: workers on the hot key (${range(LIMITS.workers)}; default 8)`)
@@ -39,6 +42,7 @@ export function benchCommand(): Command {
     .option('--redis <addresses>', 'use these redis masters: host:port,host:port,...')
     .option('--toxiproxy <url>', 'with --redis, the Toxiproxy API the faults scenario drives')
     .option('--json', 'print the report as JSON on stdout')
+    .option('--markdown', 'print the report as markdown tables (as in BENCHMARKS.md) on stdout')
     .option('--hgrm <file>', 'write HdrHistogram percentile distributions (.hgrm), one file per library and histogram')
     .option('--unit <unit>', 'table unit: auto, us, ms (default auto)')
     .option('--no-progress', 'no progress bar on stderr')
@@ -51,7 +55,8 @@ export function benchCommand(): Command {
         throw error;
       }
       const { report, hgrmPaths } = await runBench(options);
-      process.stdout.write(`${options.json ? reportToJson(report) : formatReport(report, options.unit)}\n`);
+      const output = options.json ? reportToJson(report) : options.markdown ? formatReportMarkdown(report) : formatReport(report, options.unit);
+      process.stdout.write(`${output}\n`);
       for (const path of hgrmPaths) process.stderr.write(`wrote ${path}\n`);
     });
 }

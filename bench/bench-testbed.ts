@@ -1,5 +1,5 @@
 import { COMPOSE_HOST, composeNodes } from '../sim/testbed/compose-layout.js';
-import { formatEndpoint } from '../sim/testbed/endpoint.js';
+import { formatEndpoint, parseEndpoint, type Endpoint } from '../sim/testbed/endpoint.js';
 import { RedisServers } from '../sim/testbed/redis-servers.js';
 import { connectComposeTestbed, connectExplicitTestbed, startEmbeddedTestbed, type Testbed } from '../sim/testbed/testbed.js';
 import type { FaultSpec, TestbedSpec } from './options.js';
@@ -23,6 +23,12 @@ export interface BenchTestbed {
   readonly addresses: readonly string[];
   /** Present when the clients go through Toxiproxy (the faults scenario). */
   readonly faults: FaultSwitch | undefined;
+  /**
+   * The redis-servers this process started, directly (never through a proxy), for the
+   * server CPU figures; undefined when the servers are someone else's (compose,
+   * --redis), whose CPU may be spent on other clients too.
+   */
+  readonly localServers: readonly Endpoint[] | undefined;
   /** Stops whatever this testbed started. Idempotent. */
   stop(): Promise<void>;
 }
@@ -79,6 +85,7 @@ export async function openBenchTestbed(spec: TestbedSpec, proxied: boolean): Pro
     description,
     addresses: testbed.clientEndpoints(BENCH_GROUP).map(formatEndpoint),
     faults,
+    localServers: spec.kind === 'embedded' ? testbed.directEndpoints() : undefined,
     stop: async () => {
       try {
         await testbed.healAll();
@@ -96,11 +103,12 @@ async function openDirect(spec: TestbedSpec): Promise<BenchTestbed> {
       description: 'compose (docker compose up), redis directly',
       addresses: composeNodes().map((node) => `${COMPOSE_HOST}:${node.directPort}`),
       faults: undefined,
+      localServers: undefined,
       stop: async () => undefined,
     };
   }
   if (spec.kind === 'explicit') {
-    return { description: `explicit, ${spec.addresses.length} redis`, addresses: spec.addresses, faults: undefined, stop: async () => undefined };
+    return { description: `explicit, ${spec.addresses.length} redis`, addresses: spec.addresses, faults: undefined, localServers: undefined, stop: async () => undefined };
   }
   const servers = await RedisServers.start({ count: spec.nodeCount });
   let stopped = false;
@@ -108,6 +116,7 @@ async function openDirect(spec: TestbedSpec): Promise<BenchTestbed> {
     description: `embedded, ${spec.nodeCount} redis-server`,
     addresses: servers.addresses,
     faults: undefined,
+    localServers: servers.addresses.map((address) => parseEndpoint(address)),
     stop: async () => {
       if (stopped) return;
       stopped = true;

@@ -1,4 +1,4 @@
-import type { Figure, FigureRatio } from './figures.js';
+import type { Figure, FigureRatio, Spread } from './figures.js';
 import { formatTextTable } from './text-table.js';
 import { formatDurationAuto } from './time-format.js';
 
@@ -15,7 +15,22 @@ export function formatFigureValue(value: number, unit: Figure['unit']): string {
       return `${value.toFixed(2)}x`;
     case 'count':
       return Math.round(value).toLocaleString('en-US');
+    case 'B':
+      return formatBytes(value);
   }
+}
+
+/** `512 B`, `43.6 KiB`, `8.05 MiB`. */
+export function formatBytes(bytes: number): string {
+  const abs = Math.abs(bytes);
+  if (abs < 1024) return `${Math.round(bytes)} B`;
+  if (abs < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+/** A spread of ratios for a table: `0.95-1.08`, or `-` when there is none. */
+export function formatSpread(spread: Spread | null): string {
+  return spread === null ? '-' : `${spread.min.toFixed(2)}-${spread.max.toFixed(2)}`;
 }
 
 /** One library's figures, two columns. */
@@ -28,20 +43,22 @@ export function formatFigureTable(library: string, figures: readonly Figure[]): 
 }
 
 /**
- * Both libraries side by side with ours/theirs. `better when` says which way a ratio
- * wins: below 1 for times, above 1 for rates; `favours` reads it out.
+ * Both libraries side by side with ours/theirs. `per round` is the range of the
+ * per-round ratios, the noise to read the ratio with. `better when` says which way a
+ * ratio wins: below 1 for times, above 1 for rates; `favours` reads it out.
  */
 export function formatRatioTable(ours: string, theirs: string, ratios: readonly FigureRatio[]): string {
   return formatTextTable(
-    ['figure', ours, theirs, `${ours}/${theirs}`, 'better when', 'favours'],
+    ['figure', ours, theirs, `${ours}/${theirs}`, 'per round', 'better when', 'favours'],
     ratios.map((r) => [
       r.name,
       formatFigureValue(r.ours, r.unit),
       formatFigureValue(r.theirs, r.unit),
       r.ratio === null ? 'n/a' : `${r.ratio.toFixed(2)}x`,
+      formatSpread(r.spread),
       r.better === 'lower' ? 'ratio < 1' : 'ratio > 1',
       r.verdict === 'ours' ? ours : r.verdict === 'theirs' ? theirs : r.verdict,
     ]),
-    ['left', 'right', 'right', 'right', 'left', 'left'],
+    ['left', 'right', 'right', 'right', 'right', 'left', 'left'],
   );
 }

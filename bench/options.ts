@@ -43,6 +43,10 @@ export interface BenchOptions {
   readonly fault: FaultSpec | undefined;
   /** The libraries to compare against, in the same run (none without --vs). */
   readonly vs: readonly OtherLibrary[];
+  /** Also run a second, independent redquorum: the ratio's noise floor (`--self`). */
+  readonly self: boolean;
+  /** Also run redquorum with fencing tokens on (`--fencing`; latency and throughput). */
+  readonly fencing: boolean;
   /** Measured operations per library, at most (cycles, or acquisitions). */
   readonly iterations: number;
   /** Measured time per library, at most, in ms. */
@@ -66,6 +70,8 @@ export interface BenchOptions {
   readonly notify: boolean | undefined;
   readonly testbed: TestbedSpec;
   readonly json: boolean;
+  /** Print the report as markdown tables (for BENCHMARKS.md) instead of text. */
+  readonly markdown: boolean;
   readonly hgrmPath: string | undefined;
   readonly progress: boolean;
   readonly unit: TimeUnit;
@@ -95,10 +101,13 @@ export interface RawBenchOptions {
   fault?: string;
   under?: string;
   json?: boolean;
+  markdown?: boolean;
   hgrm?: string;
   progress?: boolean;
   unit?: string;
   quick?: boolean;
+  self?: boolean;
+  fencing?: boolean;
 }
 
 /** Bounds of every numeric option: every run is finite. */
@@ -131,10 +140,15 @@ const DEFAULTS: Record<WorkloadName, Defaults> = {
   throughput: { iterations: 10_000_000, durationS: 10 },
   contention: { iterations: 10_000_000, durationS: 10 },
 };
+// Quick runs keep the long runs' warm-up share: 400 cycles after 0.2 s of warm-up ran
+// the JIT cold (client CPU per cycle 1.5x a long run's, cycle p50 ratio 1.12-1.53x where
+// long runs gave 1.12-1.20x); 2,000 cycles in 4 rounds after 2 s agreed with long runs
+// (CPU per cycle 193-254 µs vs 213-223 µs, p50 ratio 1.07-1.17x), in about 8 s.
+const QUICK_WARMUP_S = '2';
 const QUICK_DEFAULTS: Record<WorkloadName, Defaults> = {
-  latency: { iterations: 400, durationS: 5 },
-  throughput: { iterations: 10_000_000, durationS: 1 },
-  contention: { iterations: 10_000_000, durationS: 1 },
+  latency: { iterations: 2000, durationS: 5 },
+  throughput: { iterations: 10_000_000, durationS: 2 },
+  contention: { iterations: 10_000_000, durationS: 2 },
 };
 
 /**
@@ -175,6 +189,10 @@ export function parseBenchOptions(scenarioArg: string, raw: RawBenchOptions): Be
   if (workload === 'contention' && vs.some((name) => name !== 'redlock')) {
     throw new BenchOptionError('--vs', 'raw and raw-pipelined apply only to latency and throughput: the raw floor never retries, so it cannot wait for a hot key');
   }
+  if (workload === 'contention' && raw.fencing === true) {
+    throw new BenchOptionError('--fencing', 'applies to latency and throughput: it compares the cost of the fencing round trip on uncontended locks');
+  }
+  if (raw.json === true && raw.markdown === true) throw new BenchOptionError('--markdown', 'cannot be combined with --json: choose one output');
   const hgrmPath = raw.hgrm;
   if (hgrmPath !== undefined && hgrmPath.trim() === '') {
     throw new BenchOptionError('--hgrm', 'must be a file path, got an empty string');
@@ -184,10 +202,12 @@ export function parseBenchOptions(scenarioArg: string, raw: RawBenchOptions): Be
     workload,
     fault,
     vs,
+    self: raw.self === true,
+    fencing: raw.fencing === true,
     iterations: integer('--iterations', raw.iterations ?? String(defaults.iterations), LIMITS.iterations),
     durationMs: Math.round(1000 * number('--duration', raw.duration ?? String(defaults.durationS), LIMITS.durationS)),
-    warmupMs: Math.round(1000 * number('--warmup', raw.warmup ?? (quick ? '0.2' : '1'), LIMITS.warmupS)),
-    rounds: integer('--rounds', raw.rounds ?? (quick ? '2' : '4'), LIMITS.rounds),
+    warmupMs: Math.round(1000 * number('--warmup', raw.warmup ?? (quick ? QUICK_WARMUP_S : '1'), LIMITS.warmupS)),
+    rounds: integer('--rounds', raw.rounds ?? '4', LIMITS.rounds),
     concurrency: integer('--concurrency', raw.concurrency ?? '64', LIMITS.concurrency),
     workers: integer('--workers', raw.workers ?? '8', LIMITS.workers),
     holdMs: number('--hold-ms', raw.holdMs ?? '1', LIMITS.holdMs),
@@ -197,6 +217,7 @@ export function parseBenchOptions(scenarioArg: string, raw: RawBenchOptions): Be
     notify: raw.notify === undefined ? undefined : oneOf('--notify', raw.notify, ['on', 'off'] as const) === 'on',
     testbed,
     json: raw.json === true,
+    markdown: raw.markdown === true,
     hgrmPath,
     progress: raw.progress !== false,
     unit: oneOf('--unit', raw.unit ?? 'auto', ['auto', 'us', 'ms'] as const),

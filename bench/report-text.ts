@@ -3,6 +3,7 @@ import { formatPercentileChart } from './percentile-chart.js';
 import { formatPercentileTable, type PercentileRow } from './percentile-table.js';
 import type { TimeUnit } from './options.js';
 import type { BenchReport } from './report.js';
+import { formatTargetTable } from './target-table.js';
 import { PRIMARY_HISTOGRAM } from './workload-figures.js';
 
 /** The whole terminal report: header, percentile table, chart, figures and ratios. Pure. */
@@ -14,6 +15,7 @@ export function formatReport(report: BenchReport, unit: TimeUnit): string {
     `redquorum bench ${report.scenario}${report.scenario === 'faults' ? ` (${report.workload})` : ''}${fault}`,
     `testbed: ${report.testbed}; ${settings.rounds} interleaved round(s); ${machine.nproc} CPU ${machine.cpuModel}; node ${machine.node}; redis ${machine.redisVersion ?? 'unknown'}`,
     `settings: ${describeSettings(report)}`,
+    `load average (1 min): ${formatLoad(report.load.start)} at the start, ${formatLoad(report.load.end)} after the rounds, on ${machine.nproc} CPU`,
   ];
   const rows: PercentileRow[] = report.libraries.flatMap((library) =>
     Object.entries(library.histograms).map(([name, summary]) => ({ label: `${library.library} ${name}`, summary })),
@@ -34,8 +36,9 @@ export function formatReport(report: BenchReport, unit: TimeUnit): string {
     header.join('\n'),
     `Percentiles (HdrHistogram)\n${formatPercentileTable(rows, unit)}`,
     formatPercentileChart(`${primary} time by percentile`, chartSeries),
-    `Figures\n${figures}`,
+    `Figures${report.comparisons.length > 0 ? ' (per round: the lowest and highest of the per-round ratios, the noise to read each ratio with)' : ''}\n${figures}`,
     heap,
+    `Targets (same-run ratios)\n${formatTargetTable(report.targets)}`,
   ].join('\n\n');
 }
 
@@ -47,7 +50,14 @@ function describeSettings(report: BenchReport): string {
   const retry = Object.entries(s.retry).map(([key, value]) => `${key} ${String(value)}`);
   parts.push(retry.length > 0 ? retry.join(', ') : 'each library\'s default retry settings');
   if (s.notify !== null) parts.push(`redquorum releaseNotifications ${String(s.notify)}`);
+  if (s.self) parts.push('redquorum-self: a second, independent redquorum');
+  if (s.fencing) parts.push('redquorum-fencing: redquorum with fencing on');
   return parts.join('; ');
+}
+
+function formatLoad(loads: readonly number[]): string {
+  const [oneMinute] = loads;
+  return oneMinute === undefined ? 'unknown' : oneMinute.toFixed(1);
 }
 
 function mb(bytes: number): string {

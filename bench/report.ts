@@ -3,13 +3,22 @@ import type { LatencySummary } from './histogram.js';
 import type { LibraryName } from './libraries/lock-library.js';
 import type { MachineInfo } from './machine.js';
 import type { FaultSpec, RetryOverrides, ScenarioName, WorkloadName } from './options.js';
+import type { ResourceUsage } from './resource-usage.js';
+import type { TargetRow } from './targets.js';
 
-/** Bumped when a field changes meaning, so that plotting scripts can tell. */
-export const REPORT_VERSION = 1;
+/**
+ * Bumped when a field changes meaning, so that plotting scripts can tell. 2: per-round
+ * figures, resource usage, ratio spreads and targets.
+ */
+export const REPORT_VERSION = 2;
 
 export interface LibraryReport {
   readonly library: LibraryName;
   readonly figures: readonly Figure[];
+  /** The same figures for each round alone, in round order: what the spreads come from. */
+  readonly rounds: readonly (readonly Figure[])[];
+  /** What the measured rounds cost, summed (every phase). */
+  readonly usage: ResourceUsage;
   /** Percentiles per histogram, in µs; under faults, named `no fault/<name>` and `fault/<name>`. */
   readonly histograms: Readonly<Record<string, LatencySummary>>;
   readonly operations: number;
@@ -23,7 +32,7 @@ export interface LibraryReport {
 export interface HeapReport {
   readonly beforeBytes: number;
   readonly afterBytes: number;
-  /** True when node ran with --expose-gc, so both figures were taken after a full GC. */
+  /** True when both figures were taken after a full GC (the bench always does so now). */
   readonly gcExposed: boolean;
 }
 
@@ -49,8 +58,16 @@ export interface BenchReport {
     readonly retry: RetryOverrides;
     /** redquorum's releaseNotifications, when --notify set it. */
     readonly notify: boolean | null;
+    /** Whether a second redquorum (--self) and a fencing one (--fencing) ran. */
+    readonly self: boolean;
+    readonly fencing: boolean;
   };
   readonly machine: MachineInfo;
+  /**
+   * The 1-, 5- and 15-minute load averages (`os.loadavg()`) when the run started and when
+   * its rounds ended: how much else the machine was doing.
+   */
+  readonly load: { readonly start: readonly number[]; readonly end: readonly number[] };
   readonly startedAt: string;
   readonly libraries: readonly LibraryReport[];
   /** ours / theirs per figure against the first --vs library; empty without --vs. */
@@ -58,6 +75,8 @@ export interface BenchReport {
   /** ours / theirs per figure against each --vs library, in --vs order. */
   readonly comparisons: readonly { readonly theirs: LibraryName; readonly ratios: readonly FigureRatio[] }[];
   readonly heap: HeapReport;
+  /** The performance targets that apply to this run, met or missed. */
+  readonly targets: readonly TargetRow[];
 }
 
 /** The report as JSON; non-finite figures (an infinite fairness) become null. */

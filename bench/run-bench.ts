@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import type { Redis } from 'ioredis';
+import { openAdminConnection } from '../sim/testbed/redis-admin.js';
 import { createClients, closeClients } from './libraries/clients.js';
 import type { LibraryName, LockLibrary } from './libraries/lock-library.js';
 import { createNodeRedlockLibrary } from './libraries/node-redlock-library.js';
@@ -6,6 +9,7 @@ import { createRawLibrary } from './libraries/raw-library.js';
 import { createRedquorumLibrary } from './libraries/redquorum-library.js';
 import { openBenchTestbed, type BenchTestbed, type FaultSwitch } from './bench-testbed.js';
 import { compareFigures, type Figure } from './figures.js';
+import { fullGc } from './full-gc.js';
 import { writeHgrmFiles } from './hgrm-files.js';
 import { summarize, type LatencySummary } from './histogram.js';
 import { roundOrder, roundShare } from './interleave.js';
@@ -13,6 +17,9 @@ import { machineInfo, parseRedisVersion } from './machine.js';
 import type { BenchOptions, WorkloadName } from './options.js';
 import { createProgress } from './progress.js';
 import { REPORT_VERSION, type BenchReport, type HeapReport, type LibraryReport } from './report.js';
+import { startMeter } from './resource-meter.js';
+import { usageFigures } from './resource-usage.js';
+import { evaluateTargets } from './targets.js';
 import { faultStretch, workloadFigures } from './workload-figures.js';
 import { runContention } from './workloads/contention.js';
 import { runLatency } from './workloads/latency.js';
@@ -26,10 +33,14 @@ const WORKLOADS: Record<WorkloadName, Workload> = {
   contention: runContention,
 };
 
+/** Unmeasured time per library after the full GC that reads the heap, at most (less when the warm-up is shorter). */
+const SETTLE_MS = 1000;
+
 /** How long the clients may take to answer PING at start and after a fault heals. */
 const READY_TIMEOUT_MS = 15_000;
 
 type Phase = 'measured' | 'no fault' | 'fault';
+
 
 export interface BenchRunOutput {
   readonly report: BenchReport;
@@ -49,10 +60,16 @@ export interface BenchRunIo {
 export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Promise<BenchRunOutput> {
   const stderr = io.stderr ?? process.stderr;
   const startedAt = new Date().toISOString();
+  const loadAtStart = loadavg();
   const testbed = await openBenchTestbed(options.testbed, options.scenario === 'faults');
   const libraries: LockLibrary[] = [];
+  const admins: Redis[] = [];
   try {
+    for (const endpoint of testbed.localServers ?? []) admins.push(await openAdminConnection(endpoint));
+    const serverAdmins = testbed.localServers ? admins : undefined;
     libraries.push(createRedquorumLibrary(testbed.addresses, options.retry, options.notify));
+    if (options.self) libraries.push(createRedquorumLibrary(testbed.addresses, options.retry, options.notify, { name: 'redquorum-self' }));
+    if (options.fencing) libraries.push(createRedquorumLibrary(testbed.addresses, options.retry, options.notify, { name: 'redquorum-fencing', fencing: true }));
     for (const other of options.vs) {
       libraries.push(other === 'redlock' ? await createNodeRedlockLibrary(testbed.addresses, options.retry) : createRawLibrary(testbed.addresses, other));
     }
@@ -63,18 +80,34 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
     const workload = WORKLOADS[options.workload];
     const phases: Phase[] = options.scenario === 'faults' ? ['no fault', 'fault'] : ['measured'];
 
+    const unmeasured = async (durationMs: number): Promise<void> => {
+      for (const library of libraries) {
+        if (durationMs <= 0) break;
+        await workload({
+          library,
+          keyPrefix: keyPrefix(library),
+          operationsMax: options.iterations,
+          durationMs,
+          options,
+          onOperation: () => undefined,
+          startMeter: () => startMeter(undefined),
+        });
+      }
+    };
     // Warm-up: JIT, connections and script caches, measured by nobody.
-    for (const library of libraries) {
-      if (options.warmupMs <= 0) break;
-      await workload({ library, keyPrefix: keyPrefix(library), operationsMax: options.iterations, durationMs: options.warmupMs, options, onOperation: () => undefined });
-    }
+    await unmeasured(options.warmupMs);
 
     // Heap after warm-up and before the rounds, and again after them, both with the
     // clients open: what the measured operations themselves left behind.
     const heapBefore = heapUsedBytes();
+    // A full GC leaves V8's young generation at its smallest; the run right after it
+    // collected more often and measured up to twice the client CPU per cycle of later
+    // rounds. Every library runs unmeasured again until the heap has grown back.
+    await unmeasured(Math.min(options.warmupMs, SETTLE_MS));
     let heapAfterBytes = 0;
-    const totals = new Map<LibraryName, Map<Phase, WorkloadSample>>();
-    for (const library of libraries) totals.set(library.name, new Map(phases.map((phase) => [phase, createSample([], options.workers)])));
+    let loadAtEnd = loadAtStart;
+    const records = new Map<LibraryName, Map<Phase, WorkloadSample[]>>();
+    for (const library of libraries) records.set(library.name, new Map(phases.map((phase) => [phase, []])));
     const progress = createProgress(options.rounds * libraries.length * phases.length, options.progress, stderr);
     let runIndex = 0;
     try {
@@ -98,21 +131,26 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
                 done += 1;
                 progress.update(Math.max(done / operationsMax, (nowUs() - startUs) / 1000 / durationMs));
               },
+              startMeter: () => startMeter(serverAdmins),
             });
-            const total = totals.get(library.name)?.get(phase);
-            if (total) mergeSample(total, sample);
+            records.get(library.name)?.get(phase)?.push(sample);
           }
         }
       }
+      loadAtEnd = loadavg();
       heapAfterBytes = heapUsedBytes().beforeBytes;
     } finally {
       progress.stop();
       if (testbed.faults) await testbed.faults.heal();
     }
 
-    const reports = libraries.map((library) => libraryReport(library.name, options.workload, totals.get(library.name) ?? new Map()));
+    const built = libraries.map((library) => libraryReport(library.name, options, records.get(library.name) ?? new Map()));
+    const reports = built.map((entry) => entry.report);
     const [ours, ...others] = reports;
-    const comparisons = ours ? others.map((theirs) => ({ theirs: theirs.library, ratios: compareFigures(ours.figures, theirs.figures) })) : [];
+    const comparisons = ours
+      ? others.map((theirs) => ({ theirs: theirs.library, ratios: compareFigures(ours.figures, theirs.figures, { ours: ours.rounds, theirs: theirs.rounds }) }))
+      : [];
+    const heap = { ...heapBefore, afterBytes: heapAfterBytes } satisfies HeapReport;
     const report: BenchReport = {
       tool: 'redquorum bench',
       version: REPORT_VERSION,
@@ -133,21 +171,25 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
         ttlMs: options.ttlMs,
         retry: options.retry,
         notify: options.notify ?? null,
+        self: options.self,
+        fencing: options.fencing,
       },
       machine: machineInfo(redisVersion),
+      load: { start: loadAtStart, end: loadAtEnd },
       startedAt,
       libraries: reports,
       ratios: comparisons[0]?.ratios ?? [],
       comparisons,
-      heap: { ...heapBefore, afterBytes: heapAfterBytes } satisfies HeapReport,
+      heap,
+      targets: evaluateTargets({ workload: options.workload, fault: options.fault ?? null, notify: options.notify ?? null, libraries: reports, heap }),
     };
     const hgrmPaths =
       options.hgrmPath === undefined
         ? []
         : writeHgrmFiles(
             options.hgrmPath,
-            [...totals].flatMap(([library, byPhase]) =>
-              [...byPhase].flatMap(([phase, sample]) =>
+            built.flatMap(({ report: { library }, merged }) =>
+              [...merged].flatMap(([phase, sample]) =>
                 Object.entries(sample.histograms).map(([name, histogram]) => ({ library, name: phaseName(phase, name), histogram })),
               ),
             ),
@@ -155,6 +197,7 @@ export async function runBench(options: BenchOptions, io: BenchRunIo = {}): Prom
     return { report, hgrmPaths };
   } finally {
     await Promise.allSettled(libraries.map((library) => library.close()));
+    for (const admin of admins) admin.disconnect();
     await testbed.stop();
   }
 }
@@ -167,34 +210,61 @@ async function setPhase(faults: FaultSwitch | undefined, phase: Phase, options: 
   if (phase === 'fault' && options.fault) await faults.apply(options.fault);
 }
 
-function libraryReport(library: LibraryName, workload: WorkloadName, byPhase: Map<Phase, WorkloadSample>): LibraryReport {
-  const figures: Figure[] = [];
+function libraryReport(
+  library: LibraryName,
+  options: BenchOptions,
+  byPhase: Map<Phase, WorkloadSample[]>,
+): { report: LibraryReport; merged: Map<Phase, WorkloadSample> } {
+  const workload = options.workload;
+  const rounds: Figure[][] = [];
+  for (let round = 0; round < options.rounds; round += 1) {
+    const thisRound = new Map<Phase, WorkloadSample>();
+    for (const [phase, list] of byPhase) {
+      const sample = list[round];
+      if (sample) thisRound.set(phase, sample);
+    }
+    rounds.push(phaseFigures(workload, thisRound));
+  }
+  const merged = new Map<Phase, WorkloadSample>();
+  for (const [phase, list] of byPhase) {
+    const sample = createSample([], options.workers);
+    for (const round of list) mergeSample(sample, round);
+    merged.set(phase, sample);
+  }
   const histograms: Record<string, LatencySummary> = {};
-  const merged = createSample([], 0);
+  const total = createSample([], 0);
+  for (const [phase, sample] of merged) {
+    for (const [name, histogram] of Object.entries(sample.histograms)) histograms[phaseName(phase, name)] = summarize(histogram);
+    mergeSample(total, { ...sample, histograms: {} });
+  }
+  return {
+    report: {
+      library,
+      figures: phaseFigures(workload, merged),
+      rounds,
+      usage: total.usage,
+      histograms,
+      operations: total.operations,
+      elapsedMs: total.elapsedMs,
+      errors: total.errors,
+      perWorker: workload === 'contention' ? total.perWorker : [],
+    },
+    merged,
+  };
+}
+
+/** A library's figures over its phases (named `no fault: ...`, `fault: ...` under faults). */
+function phaseFigures(workload: WorkloadName, byPhase: ReadonlyMap<Phase, WorkloadSample>): Figure[] {
+  const figures: Figure[] = [];
   for (const [phase, sample] of byPhase) {
     const prefix = phase === 'measured' ? '' : `${phase}: `;
-    figures.push(...workloadFigures(workload, sample).map((figure) => ({ ...figure, name: prefix + figure.name })));
-    for (const [name, histogram] of Object.entries(sample.histograms)) histograms[phaseName(phase, name)] = summarize(histogram);
-    merged.operations += sample.operations;
-    merged.elapsedMs += sample.elapsedMs;
-    merged.errors += sample.errors;
-    merged.retried += sample.retried;
-    sample.perWorker.forEach((count, index) => {
-      merged.perWorker[index] = (merged.perWorker[index] ?? 0) + count;
-    });
+    const own = [...workloadFigures(workload, sample), ...usageFigures(sample.usage, sample.operations)];
+    figures.push(...own.map((figure) => ({ ...figure, name: prefix + figure.name })));
   }
   const noFault = byPhase.get('no fault');
   const fault = byPhase.get('fault');
   if (noFault && fault) figures.push(faultStretch(workload, noFault, fault));
-  return {
-    library,
-    figures,
-    histograms,
-    operations: merged.operations,
-    elapsedMs: merged.elapsedMs,
-    errors: merged.errors,
-    perWorker: workload === 'contention' ? merged.perWorker : [],
-  };
+  return figures;
 }
 
 function phaseName(phase: Phase, name: string): string {
@@ -215,9 +285,8 @@ async function readRedisVersion(address: string | undefined): Promise<string | u
 }
 
 function heapUsedBytes(): { beforeBytes: number; gcExposed: boolean } {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  return { beforeBytes: process.memoryUsage().heapUsed, gcExposed: gc !== undefined };
+  fullGc();
+  return { beforeBytes: process.memoryUsage().heapUsed, gcExposed: true };
 }
 
 export type { BenchTestbed };

@@ -13,7 +13,7 @@ export interface FanOut<T> {
   readonly values: ReadonlyMap<number, T>;
   /** node-redlock v5's statistics: resolves when every node has answered or timed out. */
   readonly stats: Promise<ExecutionStats>;
-  /** Every node's answer: resolves with `stats`. */
+  /** Every node's answer, in node order: resolves with `stats`. */
   readonly all: Promise<readonly NodeOutcome[]>;
 }
 
@@ -35,50 +35,171 @@ export function fanOut<T>(
   /** Collects, as they come, the indexes of the nodes that answered (not timed out). */
   answered?: Set<number>,
 ): Promise<FanOut<T>> {
-  const membershipSize = nodes.length;
-  const votesFor = new Set<Client>();
-  const votesAgainst = new Map<Client, Error>();
-  const outcomes = new Map<number, NodeOutcome>();
-  const values = new Map<number, T>();
-  let resolveAll!: (outcomes: readonly NodeOutcome[]) => void;
-  const all = new Promise<readonly NodeOutcome[]>((resolve) => (resolveAll = resolve));
-  const stats = all.then((): ExecutionStats => ({ membershipSize, quorumSize: quorumSize(membershipSize), votesFor, votesAgainst }));
-  const clock = runtime.monotonicMs;
-  const sentMs = clock();
-
   return new Promise((resolve) => {
-    let decided = false;
-    const record = (node: Node, error: Error | null, reply: unknown): void => {
-      if (outcomes.has(node.index)) return; // answered after its timeout: already counted
-      if (!(error instanceof NodeTimeoutError)) answered?.add(node.index);
-      const latencyMs = clock() - sentMs;
-      const verdict = error ?? judge(reply, node);
-      if (verdict instanceof Error) {
-        outcomes.set(node.index, { node: node.index, address: node.address, vote: 'against', error: verdict, latencyMs });
-        votesAgainst.set(node.client, verdict);
-      } else {
-        outcomes.set(node.index, { node: node.index, address: node.address, vote: 'for', latencyMs });
-        votesFor.add(node.client);
-        values.set(node.index, verdict.value);
-      }
-      if (!decided) {
-        const decision = decide(membershipSize, votesFor.size, votesAgainst.size);
-        if (decision !== 'pending') {
-          decided = true;
-          // Snapshot: later answers must not change what the caller decided on.
-          resolve({ decision, outcomes: new Map(outcomes), values: new Map(values), stats, all });
-        }
-      }
-      if (outcomes.size === membershipSize) {
-        runtime.clearTimer(timer);
-        resolveAll([...outcomes.values()].sort((a, b) => a.node - b.node));
-      }
-    };
-    const timer = runtime.setTimer(() => {
-      for (const node of nodes) {
-        if (!outcomes.has(node.index)) record(node, new NodeTimeoutError(node.index, node.address, timeoutMs), undefined);
-      }
-    }, timeoutMs);
-    for (const node of nodes) send(node, (error, reply) => record(node, error, reply));
+    const attempt = new Attempt(nodes, judge, timeoutMs, runtime, resolve, answered);
+    for (const node of nodes) send(node, (error, reply) => attempt.record(node, error, reply));
   });
+}
+
+/**
+ * The bookkeeping of one fan-out, in arrays indexed by node: every attempt of every
+ * operation runs through here, so it keeps to counters and two small arrays, and
+ * builds the Maps and Sets that callers and v5's statistics read only when they are read.
+ */
+class Attempt<T> {
+  private readonly outcomes: (NodeOutcome | undefined)[];
+  private readonly values: (T | undefined)[];
+  private votesFor = 0;
+  private votesAgainst = 0;
+  private readonly quorum: number;
+  private decided = false;
+  private readonly sentMs: number;
+  private readonly timer: unknown;
+  private resolveStats!: (stats: ExecutionStats) => void;
+  private readonly stats: Promise<ExecutionStats>;
+  private finished: readonly NodeOutcome[] | undefined;
+  private waiters: ((outcomes: readonly NodeOutcome[]) => void)[] | undefined;
+
+  constructor(
+    private readonly nodes: readonly Node[],
+    private readonly judge: Judge<T>,
+    private readonly timeoutMs: number,
+    private readonly runtime: Pick<Runtime, 'monotonicMs' | 'setTimer' | 'clearTimer'>,
+    private readonly resolve: (result: FanOut<T>) => void,
+    private readonly answered: Set<number> | undefined,
+  ) {
+    const count = nodes.length;
+    this.outcomes = new Array<NodeOutcome | undefined>(count).fill(undefined);
+    this.values = new Array<T | undefined>(count).fill(undefined);
+    this.quorum = quorumSize(count);
+    this.stats = new Promise((resolveStats) => (this.resolveStats = resolveStats));
+    this.sentMs = runtime.monotonicMs();
+    this.timer = runtime.setTimer(this.expire, timeoutMs);
+  }
+
+  record(node: Node, error: Error | null, reply: unknown): void {
+    const index = node.index;
+    if (this.outcomes[index] !== undefined) return; // answered after its timeout: already counted
+    if (!(error instanceof NodeTimeoutError)) this.answered?.add(index);
+    const latencyMs = this.runtime.monotonicMs() - this.sentMs;
+    const verdict = error ?? this.judge(reply, node);
+    if (verdict instanceof Error) {
+      this.outcomes[index] = { node: index, address: node.address, vote: 'against', error: verdict, latencyMs };
+      this.votesAgainst += 1;
+    } else {
+      this.outcomes[index] = { node: index, address: node.address, vote: 'for', latencyMs };
+      this.values[index] = verdict.value;
+      this.votesFor += 1;
+    }
+    const count = this.nodes.length;
+    if (!this.decided) {
+      const decision = decide(count, this.votesFor, this.votesAgainst);
+      if (decision !== 'pending') {
+        this.decided = true;
+        // Snapshot: later answers must not change what the caller decided on.
+        this.resolve(new Votes(decision, this.outcomes.slice(), this.values.slice(), this.stats, this));
+      }
+    }
+    if (this.votesFor + this.votesAgainst === count) this.finish();
+  }
+
+  /** Every node's answer once all are in, for `FanOut.all`. */
+  whenAll(): Promise<readonly NodeOutcome[]> {
+    if (this.finished) return Promise.resolve(this.finished);
+    return new Promise((resolve) => (this.waiters ??= []).push(resolve));
+  }
+
+  private readonly expire = (): void => {
+    // A timeout's stack would be the timer's own, which tells nothing, and capturing it
+    // is most of what an Error costs: with slow nodes, every attempt makes these.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      for (const node of this.nodes) {
+        if (this.outcomes[node.index] === undefined) this.record(node, new NodeTimeoutError(node.index, node.address, this.timeoutMs), undefined);
+      }
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
+  };
+
+  private finish(): void {
+    this.runtime.clearTimer(this.timer);
+    const outcomes = this.outcomes as NodeOutcome[];
+    this.finished = outcomes;
+    this.resolveStats(new LazyStats(this.nodes, outcomes, this.quorum));
+    if (this.waiters) for (const waiter of this.waiters) waiter(outcomes);
+  }
+}
+
+/** FanOut over the decision's snapshot; its Maps are built on first read. */
+class Votes<T> implements FanOut<T> {
+  private outcomeMap: Map<number, NodeOutcome> | undefined;
+  private valueMap: Map<number, T> | undefined;
+
+  constructor(
+    readonly decision: 'for' | 'against',
+    private readonly snapshot: readonly (NodeOutcome | undefined)[],
+    private readonly snapshotValues: readonly (T | undefined)[],
+    readonly stats: Promise<ExecutionStats>,
+    private readonly attempt: Attempt<T>,
+  ) {}
+
+  get outcomes(): ReadonlyMap<number, NodeOutcome> {
+    if (!this.outcomeMap) {
+      this.outcomeMap = new Map();
+      // In node order, as `all` gives them.
+      for (const outcome of this.snapshot) if (outcome) this.outcomeMap.set(outcome.node, outcome);
+    }
+    return this.outcomeMap;
+  }
+
+  get values(): ReadonlyMap<number, T> {
+    if (!this.valueMap) {
+      this.valueMap = new Map();
+      this.snapshot.forEach((outcome, index) => {
+        if (outcome?.vote === 'for') this.valueMap?.set(index, this.snapshotValues[index] as T);
+      });
+    }
+    return this.valueMap;
+  }
+
+  get all(): Promise<readonly NodeOutcome[]> {
+    return this.attempt.whenAll();
+  }
+}
+
+/** node-redlock v5's statistics of a finished attempt; votesFor and votesAgainst are built on first read. */
+class LazyStats implements ExecutionStats {
+  readonly membershipSize: number;
+  private forSet: Set<Client> | undefined;
+  private againstMap: Map<Client, Error> | undefined;
+
+  constructor(
+    private readonly nodes: readonly Node[],
+    private readonly outcomes: readonly NodeOutcome[],
+    readonly quorumSize: number,
+  ) {
+    this.membershipSize = nodes.length;
+  }
+
+  get votesFor(): Set<Client> {
+    if (!this.forSet) {
+      this.forSet = new Set();
+      for (const outcome of this.outcomes) if (outcome.vote === 'for') this.forSet.add(this.clientOf(outcome));
+    }
+    return this.forSet;
+  }
+
+  get votesAgainst(): Map<Client, Error> {
+    if (!this.againstMap) {
+      this.againstMap = new Map();
+      for (const outcome of this.outcomes) if (outcome.error) this.againstMap.set(this.clientOf(outcome), outcome.error);
+    }
+    return this.againstMap;
+  }
+
+  private clientOf(outcome: NodeOutcome): Client {
+    return (this.nodes[outcome.node] as Node).client;
+  }
 }

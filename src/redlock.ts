@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { abortableSleep } from './abortable-sleep.js';
 import type { AttemptLog } from './attempt-log.js';
 import { adaptClient } from './clients/adapt.js';
@@ -29,6 +29,7 @@ import { ACQUIRE, EXTEND, FENCE, RELEASE, RELEASE_AND_NOTIFY, type Script } from
 import { DEFAULT_SETTINGS, maxAttempts, mergeSettings, nodeTimeoutFor, type CallSettings, type ResolvedSettings, type Settings } from './settings.js';
 import { acquireTracing, extendTracing, releaseTracing, type OperationContext } from './tracing.js';
 import type { Client, ExecutionResult, Operation, RedlockAbortSignal } from './types.js';
+import { singleKeyAcquire, type AcquireCommand } from './single-key-acquire.js';
 import { runUsing } from './using.js';
 import { checkClients, checkDuration, checkResources } from './validate.js';
 import { driftMs, validityMs } from './validity.js';
@@ -41,9 +42,8 @@ type Routine<T> = (signal: RedlockAbortSignal) => Promise<T>;
 interface AcquireRequest {
   /** The resources, as given (a Lock's `resources` is a mutable array, as in v5). */
   readonly keys: string[];
-  /** The lock keys, then (with fencing) their counters. */
-  readonly scriptKeys: readonly string[];
-  readonly args: readonly string[];
+  /** What every node is sent, and how its reply is judged. */
+  readonly command: AcquireCommand;
   readonly value: string;
   readonly ttlMs: number;
   readonly timeoutMs: number;
@@ -74,6 +74,9 @@ export class Redlock extends EventEmitter {
 
   constructor(clients: Iterable<Client | NodeRedisLike | NodeClient>, settings: Partial<Settings> = {}, internals: RedlockInternals = {}) {
     super();
+    // Every call waiting to retry listens to it, as many as the caller runs at once: not
+    // a leak past 10, which is what Node would warn about.
+    setMaxListeners(0, this.closing.signal);
     const list = checkClients(clients);
     this.resolved = Object.freeze(mergeSettings(DEFAULT_SETTINGS, settings));
     this.settings = this.resolved;
@@ -193,8 +196,13 @@ export class Redlock extends EventEmitter {
     const scriptKeys = s.fencing ? [...keys, ...keys.map(fenceKey)] : keys;
     checkClusterSlots(this.nodes, keys, s.fencing);
     const value = this.lockValue();
+    // One resource without fencing needs no script: a plain SET NX PX.
+    const command =
+      !s.fencing && keys.length === 1
+        ? singleKeyAcquire(keys[0] ?? '', value, ttlMs)
+        : { script: ACQUIRE, keys: scriptKeys, args: [value, String(ttlMs), String(keys.length)], judge: judgeAcquire(keys) };
     const timeoutMs = nodeTimeoutFor(s, ttlMs);
-    const request: AcquireRequest = { keys, scriptKeys, args: [value, String(ttlMs), String(keys.length)], value, ttlMs, timeoutMs, s, signal, trace };
+    const request: AcquireRequest = { keys, command, value, ttlMs, timeoutMs, s, signal, trace };
     const attemptsMax = maxAttempts(s);
     // Waiters of this process for the same resources queue in one line: only the first
     // retries when a release is published, so a hot lock passes from one waiter to the
@@ -225,12 +233,12 @@ export class Redlock extends EventEmitter {
 
   /** One acquire attempt: lock on a quorum, fence if asked, check validity; a failed attempt is taken back. */
   private async attemptAcquire(request: AcquireRequest, attempt: number, startMs: number, log: AttemptLog): Promise<AttemptResult<Lock>> {
-    const { keys, scriptKeys, args, value, ttlMs, timeoutMs, s, signal, trace } = request;
+    const { keys, command, value, ttlMs, timeoutMs, s, signal, trace } = request;
     const answered = new Set<number>();
     const takeBack = (votes?: FanOut<unknown>): Promise<void> => this.takeBack(keys, value, timeoutMs, answered, votes);
     let votes: FanOut<string>;
     try {
-      votes = await untilAborted(this.fanOut(ACQUIRE, scriptKeys, args, judgeAcquire(keys), timeoutMs, answered), signal);
+      votes = await untilAborted(this.fanOut(command.script, command.keys, command.args, command.judge, timeoutMs, answered), signal);
     } catch (error) {
       // Aborted mid-attempt: some nodes may have set the key; take it back first.
       await takeBack();

@@ -1,5 +1,9 @@
-/** The libraries a bench can drive. */
-export type LibraryName = 'redquorum' | 'node-redlock' | 'raw' | 'raw-pipelined';
+/**
+ * The libraries a bench can drive. `redquorum-self` is a second, independent redquorum
+ * (`--self`): against the first it must come out at 1.00 within the noise.
+ * `redquorum-fencing` is redquorum with fencing tokens on (`--fencing`).
+ */
+export type LibraryName = 'redquorum' | 'redquorum-self' | 'redquorum-fencing' | 'node-redlock' | 'raw' | 'raw-pipelined';
 
 /** A held lock, as the bench needs it: only its release. */
 export interface BenchLock {

@@ -17,6 +17,7 @@ export async function runContention(run: WorkloadRun): Promise<WorkloadSample> {
   const wait = sample.histograms['wait'];
   if (!wait) throw new Error('contention histogram missing');
   const resources = [`${run.keyPrefix}:hot`];
+  const meter = await run.startMeter();
   const startUs = nowUs();
   const deadlineUs = startUs + run.durationMs * 1000;
   const open = (): boolean => sample.operations < run.operationsMax && nowUs() < deadlineUs;
@@ -47,5 +48,6 @@ export async function runContention(run: WorkloadRun): Promise<WorkloadSample> {
   };
   await Promise.all(Array.from({ length: workers }, (_, index) => worker(index)));
   sample.elapsedMs = (nowUs() - startUs) / 1000;
+  sample.usage = await meter.stop();
   return sample;
 }

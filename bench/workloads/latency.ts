@@ -12,6 +12,7 @@ export async function runLatency(run: WorkloadRun): Promise<WorkloadSample> {
   const { cycle, acquire, release } = sample.histograms;
   if (!cycle || !acquire || !release) throw new Error('latency histograms missing');
   const resources = [`${run.keyPrefix}:latency`];
+  const meter = await run.startMeter();
   const startUs = nowUs();
   const deadlineUs = startUs + run.durationMs * 1000;
   for (let i = 0; i < run.operationsMax && nowUs() < deadlineUs; i += 1) {
@@ -32,5 +33,6 @@ export async function runLatency(run: WorkloadRun): Promise<WorkloadSample> {
     run.onOperation();
   }
   sample.elapsedMs = (nowUs() - startUs) / 1000;
+  sample.usage = await meter.stop();
   return sample;
 }

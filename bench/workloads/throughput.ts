@@ -10,6 +10,7 @@ export async function runThroughput(run: WorkloadRun): Promise<WorkloadSample> {
   const sample = createSample(THROUGHPUT_HISTOGRAMS);
   const cycle = sample.histograms['cycle'];
   if (!cycle) throw new Error('throughput histogram missing');
+  const meter = await run.startMeter();
   const startUs = nowUs();
   const deadlineUs = startUs + run.durationMs * 1000;
   let started = 0;
@@ -32,5 +33,6 @@ export async function runThroughput(run: WorkloadRun): Promise<WorkloadSample> {
   };
   await Promise.all(Array.from({ length: run.options.concurrency }, (_, index) => locker(index)));
   sample.elapsedMs = (nowUs() - startUs) / 1000;
+  sample.usage = await meter.stop();
   return sample;
 }

@@ -1,4 +1,5 @@
 import type { LockLibrary } from '../libraries/lock-library.js';
+import type { RunningMeter } from '../resource-meter.js';
 import type { BenchOptions } from '../options.js';
 import type { WorkloadSample } from './workload-sample.js';
 
@@ -14,6 +15,11 @@ export interface WorkloadRun {
   readonly options: BenchOptions;
   /** Called after each completed operation, for the progress bar. */
   readonly onOperation: () => void;
+  /**
+   * Starts the resource meter. A workload calls it right before its loop and stops it
+   * right after, so that setting up the run (histograms) is not charged to the cycles.
+   */
+  readonly startMeter: () => Promise<RunningMeter>;
 }
 
 export type Workload = (run: WorkloadRun) => Promise<WorkloadSample>;

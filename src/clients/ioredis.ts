@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { Runtime } from '../runtime.js';
+import { isPlainCommand } from '../plain-command.js';
 import type { Script } from '../scripts.js';
 import type { NodeClient, NodeSubscriber, Reply, SubscriberEvents } from './node-client.js';
 
@@ -12,10 +13,20 @@ export type IoredisClient = Redis | Cluster;
 const DOWN_STATUSES = new Set(['reconnecting', 'close']);
 
 type ScriptCall = (shaOrLua: string, keyCount: number, ...keysArgsAndCallback: unknown[]) => Promise<unknown>;
+type CommandCall = (...argsAndCallback: unknown[]) => Promise<unknown>;
+
+/** A command waiting for the end of the tick. */
+interface Queued {
+  readonly script: Script;
+  readonly keys: readonly string[];
+  readonly args: readonly string[];
+  readonly done: Reply;
+}
 
 interface Batch {
   evalsha: ScriptCall;
   eval: ScriptCall;
+  call: CommandCall;
   exec(): Promise<unknown>;
 }
 
@@ -28,11 +39,11 @@ export function isIoredisClient(client: object): client is IoredisClient {
 /**
  * NodeClient over an ioredis Redis or Cluster client.
  *
- * Commands sent in the same tick after the first go to the server as one pipeline (one
- * write, one read), which is what lets many concurrent lockers share a connection
- * cheaply, while a lone command pays no pipeline overhead. A client that auto-pipelines
- * already, and a Cluster client (whose pipelines must not cross slots), get each command
- * directly. A script goes out as EVAL until the server has run it on this connection,
+ * The commands sent to a node in one tick leave at its end (one `defer` for every node):
+ * several as one pipeline (one write, one read), which is what lets many concurrent
+ * lockers share a connection cheaply, and a lone one as itself, paying no pipeline
+ * overhead. A client that auto-pipelines already, and a Cluster client (whose pipelines
+ * must not cross slots), get each command directly. A script goes out as EVAL until the server has run it on this connection,
  * then as EVALSHA; a NOSCRIPT answer (a flushed script cache) is retried once as EVAL.
  * Sending EVAL first after each (re)connect, rather than EVALSHA and a fallback, keeps the
  * order of two scripts: a take-back must never overtake the acquire it takes back.
@@ -44,9 +55,11 @@ export class IoredisNodeClient implements NodeClient {
   readonly keyPrefix: string;
   private readonly batching: boolean;
   private batch: Batch | undefined;
-  private busyThisTick = false;
+  /** The first command of this tick, held until its end in case more follow. */
+  private first: Queued | undefined;
   // SHA1s the server is known to have cached since the client's last (re)connect.
   private readonly cached: Set<string>;
+  private readonly tick: TickEnd;
 
   constructor(
     readonly client: IoredisClient,
@@ -57,6 +70,7 @@ export class IoredisNodeClient implements NodeClient {
     const options = (client as { options?: { enableAutoPipelining?: boolean; keyPrefix?: string; redisOptions?: { keyPrefix?: string } } }).options;
     this.keyPrefix = options?.keyPrefix ?? options?.redisOptions?.keyPrefix ?? '';
     this.batching = !this.cluster && options?.enableAutoPipelining !== true;
+    this.tick = tickEndFor(runtime);
     this.cached = scriptCacheOf(client);
   }
 
@@ -70,25 +84,49 @@ export class IoredisNodeClient implements NodeClient {
   }
 
   runScript(script: Script, keys: readonly string[], args: readonly string[], done: Reply): void {
-    // The first command of a tick goes straight out; the ones that follow it in the same
-    // tick share one pipeline, written after it, so their order on the wire is kept.
-    if (!this.batching || !this.busyThisTick) {
-      if (this.batching) {
-        this.busyThisTick = true;
-        this.runtime.defer(this.flush);
-      }
-      const cached = this.cached.has(script.sha);
-      const call = (cached ? this.client.evalsha : this.client.eval).bind(this.client) as unknown as ScriptCall;
-      call(cached ? script.sha : script.lua, keys.length, ...keys, ...args).then(
-        (reply) => this.answer(script, null, reply, done),
-        (error: unknown) => (cached ? this.fallBack(script, keys, args, asError(error), done) : done(asError(error))),
+    if (!this.batching) {
+      this.sendDirect(script, keys, args, done);
+      return;
+    }
+    // The commands of one tick leave together at its end: a lone one as itself (no
+    // pipeline to pay for), several as one pipeline (one write, one read), in the order
+    // they were sent.
+    if (this.first === undefined) {
+      this.first = { script, keys, args, done };
+      this.tick.add(this);
+      return;
+    }
+    if (this.batch === undefined) {
+      this.batch = this.client.pipeline() as unknown as Batch;
+      this.addToBatch(this.batch, this.first);
+    }
+    this.addToBatch(this.batch, { script, keys, args, done });
+  }
+
+  private sendDirect(script: Script, keys: readonly string[], args: readonly string[], done: Reply): void {
+    if (isPlainCommand(script)) {
+      (this.client.call as unknown as CommandCall).call(this.client, script.command, script.commandArgs(keys, args)).then(
+        (reply) => done(null, reply),
+        (error: unknown) => done(asError(error)),
       );
       return;
     }
-    this.batch ??= this.client.pipeline() as unknown as Batch;
+    // ioredis flattens array arguments: no spread copies of the keys and args.
     const cached = this.cached.has(script.sha);
-    const queue = cached ? this.batch.evalsha : this.batch.eval;
-    queue.call(this.batch, cached ? script.sha : script.lua, keys.length, ...keys, ...args, (error: Error | null, reply: unknown) => {
+    ((cached ? this.client.evalsha : this.client.eval) as unknown as ScriptCall).call(this.client, cached ? script.sha : script.lua, keys.length, keys, args).then(
+      (reply) => this.answer(script, null, reply, done),
+      (error: unknown) => (cached ? this.fallBack(script, keys, args, asError(error), done) : done(asError(error))),
+    );
+  }
+
+  private addToBatch(batch: Batch, { script, keys, args, done }: Queued): void {
+    if (isPlainCommand(script)) {
+      batch.call(script.command, script.commandArgs(keys, args), (error: Error | null, reply: unknown) => done(error, reply));
+      return;
+    }
+    const cached = this.cached.has(script.sha);
+    const queue = cached ? batch.evalsha : batch.eval;
+    queue.call(batch, cached ? script.sha : script.lua, keys.length, keys, args, (error: Error | null, reply: unknown) => {
       if (error && cached) this.fallBack(script, keys, args, error, done);
       else this.answer(script, error, reply, done);
     });
@@ -142,20 +180,71 @@ export class IoredisNodeClient implements NodeClient {
       return;
     }
     this.cached.delete(script.sha);
-    const call = this.client.eval.bind(this.client) as unknown as ScriptCall;
-    call(script.lua, keys.length, ...keys, ...args).then(
+    (this.client.eval as unknown as ScriptCall).call(this.client, script.lua, keys.length, keys, args).then(
       (reply) => this.answer(script, null, reply, done),
       (evalError: unknown) => done(asError(evalError)),
     );
   }
 
-  private readonly flush = (): void => {
-    const batch = this.batch;
+
+  /** Ends this tick: sends its lone command, or its pipeline. Called by TickEnd. */
+  flush(): void {
+    const { batch, first } = this;
     this.batch = undefined;
-    this.busyThisTick = false;
+    this.first = undefined;
+    if (batch === undefined) {
+      if (!first) return;
+      try {
+        this.sendDirect(first.script, first.keys, first.args, first.done);
+      } catch (error) {
+        // A driver that throws instead of rejecting still answers once, and the other
+        // nodes of this tick are still flushed.
+        first.done(asError(error));
+      }
+      return;
+    }
     // Every command's error reaches its own callback; exec's rejection repeats the first.
     batch?.exec().catch(() => undefined);
+  }
+}
+
+/**
+ * The end of the current tick for every adapter of one runtime: a fan-out touches all
+ * its nodes in the same tick, so one `defer` flushes them all, instead of one per node.
+ */
+class TickEnd {
+  private readonly busy: IoredisNodeClient[] = [];
+  private scheduled = false;
+
+  constructor(private readonly defer: Runtime['defer']) {}
+
+  add(client: IoredisNodeClient): void {
+    this.busy.push(client);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.defer(this.end);
+  }
+
+  private readonly end = (): void => {
+    this.scheduled = false;
+    // In the order the nodes were first sent to (node order for a fan-out), as each
+    // command would have left without the batching.
+    const busy = this.busy;
+    for (let index = 0; index < busy.length; index += 1) busy[index]?.flush();
+    busy.length = 0;
   };
+}
+
+// One TickEnd per defer function, so the adapters of every Redlock on NODE_RUNTIME share one.
+const tickEnds = new WeakMap<Runtime['defer'], TickEnd>();
+
+function tickEndFor(runtime: Runtime): TickEnd {
+  let tick = tickEnds.get(runtime.defer);
+  if (!tick) {
+    tick = new TickEnd(runtime.defer);
+    tickEnds.set(runtime.defer, tick);
+  }
+  return tick;
 }
 
 // One cache per client, shared by every adapter over it, with one 'ready' listener: a

@@ -74,7 +74,7 @@ describe('redquorum bench against real redis-server', () => {
       expect(library.histograms['wait']?.count).toBe(library.operations);
       expect(library.operations).toBeGreaterThan(0);
       const names = library.figures.map((figure) => figure.name);
-      expect(names).toEqual(['acquisitions/s', 'wait p50', 'wait p99', 'wait p99.9', 'fairness max/min', 'acquire calls that gave up']);
+      expect(names).toEqual(['acquisitions/s', 'wait p50', 'wait p99', 'wait p99.9', 'fairness max/min', 'acquire calls that gave up', 'client CPU/cycle', 'allocated/cycle', 'GC pause/cycle']);
     }
     expect(report.settings.retry).toEqual({ retryDelay: 5, retryJitter: 2 });
     expect(report.settings.notify).toBe(true);
@@ -89,6 +89,28 @@ describe('redquorum bench against real redis-server', () => {
     expect(report.ratios).toEqual(report.comparisons[0]?.ratios);
     expect(report.libraries[2]?.histograms['cycle']?.count).toBe(10);
     expect(formatReport(report, 'auto')).toMatch(/redquorum\/raw/);
+  });
+
+  it('latency --self --fencing: variants with their own clients, per-round spreads, usage figures and targets', async () => {
+    const { report } = await runBench(parseBenchOptions('latency', { ...TINY, iterations: '40', rounds: '4', self: true, fencing: true, redis: redis() }));
+    expect(libraryNames(report)).toEqual(['redquorum', 'redquorum-self', 'redquorum-fencing', 'node-redlock']);
+    for (const library of report.libraries) {
+      expect(library.rounds).toHaveLength(4);
+      expect(library.usage.clientCpuUs).toBeGreaterThan(0);
+      expect(library.usage.allocatedBytes).toBeGreaterThan(0);
+      // --redis servers are someone else's: their CPU is not attributed to a library.
+      expect(library.usage.serverCpuUs).toBeNull();
+      expect(library.figures.map((figure) => figure.name)).toEqual(expect.arrayContaining(['client CPU/cycle', 'allocated/cycle', 'GC pause/cycle']));
+      expect(library.figures.map((figure) => figure.name)).not.toContain('server CPU/cycle');
+    }
+    const self = report.comparisons.find((comparison) => comparison.theirs === 'redquorum-self');
+    const p50 = self?.ratios.find((ratio) => ratio.name === 'cycle p50');
+    expect(p50?.spread?.min).toBeLessThanOrEqual(p50?.spread?.max ?? Number.NaN);
+    expect(report.targets.map((target) => target.target)).toContain('fencing on: cycle p50 / fencing off');
+    expect(report.targets.find((target) => target.target === 'sequential cycle p50 / node-redlock')?.status).toMatch(/^(met|missed)$/);
+    const text = formatReport(report, 'auto');
+    expect(text).toMatch(/redquorum\/redquorum-self\s+per round/);
+    expect(text).toMatch(/^Targets \(same-run ratios\)$/m);
   });
 
   it('throughput without --vs: one library, no ratios', async () => {
@@ -111,6 +133,10 @@ describe('redquorum bench against real redis-server', () => {
     expect(ours.histograms['no fault/acquire']!.p50Us).toBeLessThan(FAULT_LATENCY_MS * 1000);
     expect(ours.figures.find((figure) => figure.name === 'acquire p99 fault / no fault')?.value).toBeGreaterThan(1);
     expect(report.testbed).toMatch(/toxiproxy/);
+    // The embedded servers are this process's: their CPU is read around each run, per phase.
+    expect(ours.usage.serverCpuUs).toBeGreaterThan(0);
+    expect(ours.figures.find((figure) => figure.name === 'fault: server CPU/cycle')?.value).toBeGreaterThan(0);
+    expect(report.targets.map((target) => target.target)).toEqual([expect.stringMatching(/^\+\d+ ms on 2 nodes: acquire p99 \/ its no-fault p99$/)]);
   });
 
   it('faults down:1: the workload still runs with one of three nodes unreachable', async () => {

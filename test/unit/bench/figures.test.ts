@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatFigureValue, formatRatioTable } from '../../../bench/figure-table.js';
-import { compareFigures, type Figure } from '../../../bench/figures.js';
+import { formatFigureValue, formatRatioTable, formatSpread } from '../../../bench/figure-table.js';
+import { compareFigures, spreadOf, type Figure } from '../../../bench/figures.js';
 import { hgrmPathFor } from '../../../bench/hgrm-files.js';
 import { recordUs } from '../../../bench/histogram.js';
 import { roundOrder, roundShare } from '../../../bench/interleave.js';
@@ -37,10 +37,33 @@ describe('compareFigures', () => {
 
   it('prints ratios with the direction that wins', () => {
     const text = formatRatioTable('redquorum', 'node-redlock', compareFigures(ours, theirs));
-    expect(text.split('\n')[0]).toMatch(/^figure\s+redquorum\s+node-redlock\s+redquorum\/node-redlock\s+better when\s+favours$/);
-    expect(text).toMatch(/^wait p99\s+50\.0 ms\s+600 ms\s+0\.08x\s+ratio < 1\s+redquorum$/m);
-    expect(text).toMatch(/^acquisitions\/s\s+400\/s\s+800\/s\s+0\.50x\s+ratio > 1\s+node-redlock$/m);
-    expect(text).toMatch(/^errors\s+0\s+0\s+n\/a\s+ratio < 1\s+even$/m);
+    expect(text.split('\n')[0]).toMatch(/^figure\s+redquorum\s+node-redlock\s+redquorum\/node-redlock\s+per round\s+better when\s+favours$/);
+    expect(text).toMatch(/^wait p99\s+50\.0 ms\s+600 ms\s+0\.08x\s+-\s+ratio < 1\s+redquorum$/m);
+    expect(text).toMatch(/^acquisitions\/s\s+400\/s\s+800\/s\s+0\.50x\s+-\s+ratio > 1\s+node-redlock$/m);
+    expect(text).toMatch(/^errors\s+0\s+0\s+n\/a\s+-\s+ratio < 1\s+even$/m);
+  });
+
+  it('gives each ratio the spread of its per-round ratios, and prints it beside the ratio', () => {
+    const round = (p50Us: number, perSecond: number): Figure[] => [
+      { name: 'cycle p50', value: p50Us, unit: 'µs', better: 'lower' },
+      { name: 'acquisitions/s', value: perSecond, unit: '/s', better: 'higher' },
+    ];
+    const rows = compareFigures(round(1000, 400), round(1000, 400), {
+      ours: [round(900, 400), round(1100, 420), round(1000, 0)],
+      theirs: [round(1000, 400), round(1000, 400), round(1000, 0)],
+    });
+    expect(rows[0]?.spread).toEqual({ min: 0.9, max: 1.1 });
+    // Round 3's rate is 0 on their side: no ratio for it, the other two still count.
+    expect(rows[1]?.spread).toEqual({ min: 1, max: 1.05 });
+    expect(formatRatioTable('a', 'b', rows)).toMatch(/^cycle p50\s+1\.00 ms\s+1\.00 ms\s+1\.00x\s+0\.90-1\.10\s+ratio < 1\s+even$/m);
+    expect(compareFigures(round(1, 1), round(1, 1), { ours: [round(1, 1)], theirs: [round(1, 1)] })[0]?.spread).toBeNull();
+    expect(() => compareFigures(round(1, 1), round(1, 1), { ours: [round(1, 1)], theirs: [] })).toThrow(RangeError);
+  });
+
+  it('spreadOf takes the finite values only and needs two', () => {
+    expect(spreadOf([1.2, Number.NaN, 0.8, Number.POSITIVE_INFINITY, 1])).toEqual({ min: 0.8, max: 1.2 });
+    expect(spreadOf([1, Number.NaN])).toBeNull();
+    expect(spreadOf([])).toBeNull();
   });
 
   it('formats each unit', () => {
@@ -49,6 +72,11 @@ describe('compareFigures', () => {
     expect(formatFigureValue(Number.POSITIVE_INFINITY, 'x')).toBe('∞');
     expect(formatFigureValue(Number.NaN, 'x')).toBe('n/a');
     expect(formatFigureValue(383, 'µs')).toBe('383 µs');
+    expect(formatFigureValue(512.4, 'B')).toBe('512 B');
+    expect(formatFigureValue(44_646, 'B')).toBe('43.6 KiB');
+    expect(formatFigureValue(8.05 * 1024 * 1024, 'B')).toBe('8.05 MiB');
+    expect(formatSpread({ min: 0.956, max: 1.084 })).toBe('0.96-1.08');
+    expect(formatSpread(null)).toBe('-');
   });
 });
 
@@ -95,16 +123,21 @@ describe('workload figures', () => {
 
   it('merges rounds: histograms, counts and per-worker tallies add up', () => {
     const total = createSample([], 2);
-    for (const ops of [3, 4]) {
+    const rounds = [3, 4].map((ops) => {
       const round = createSample(['wait'], 2);
       recordUs(round.histograms['wait']!, 100);
       round.operations = ops;
       round.elapsedMs = 10;
       round.perWorker.splice(0, 2, ops, 1);
+      round.usage = { clientCpuUs: 1000 * ops, allocatedBytes: 10 * ops, gcCount: 1, gcPauseUs: 5, serverCpuUs: 2 * ops };
       mergeSample(total, round);
-    }
+      return round;
+    });
     expect(total.histograms['wait']?.totalCount).toBe(2);
     expect(total).toMatchObject({ operations: 7, elapsedMs: 20, perWorker: [7, 2] });
+    expect(total.usage).toEqual({ clientCpuUs: 7000, allocatedBytes: 70, gcCount: 2, gcPauseUs: 10, serverCpuUs: 14 });
+    // Each round keeps its own histogram: per-round figures are read after the merge too.
+    expect(rounds.map((round) => round.histograms['wait']?.totalCount)).toEqual([1, 1]);
   });
 });
 
@@ -113,6 +146,17 @@ describe('interleaving', () => {
     expect(roundOrder(['a', 'b'], 0)).toEqual(['a', 'b']);
     expect(roundOrder(['a', 'b'], 1)).toEqual(['b', 'a']);
     expect(roundOrder(['a', 'b'], 2)).toEqual(['a', 'b']);
+  });
+
+  it('rotates three or more, so that each takes every place in turn', () => {
+    const rounds = [0, 1, 2, 3].map((round) => roundOrder(['a', 'b', 'c'], round));
+    expect(rounds).toEqual([
+      ['a', 'b', 'c'],
+      ['b', 'c', 'a'],
+      ['c', 'a', 'b'],
+      ['a', 'b', 'c'],
+    ]);
+    for (const item of ['a', 'b', 'c']) expect(new Set(rounds.slice(0, 3).map((order) => order.indexOf(item)))).toEqual(new Set([0, 1, 2]));
   });
 
   it('splits a budget into near-equal shares that sum to it', () => {

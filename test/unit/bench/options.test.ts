@@ -17,7 +17,9 @@ describe('parseBenchOptions', () => {
     const full = parseBenchOptions('latency', {});
     expect(quick.iterations).toBeLessThan(full.iterations);
     expect(quick.durationMs).toBeLessThan(full.durationMs);
-    expect(quick.rounds).toBeLessThan(full.rounds);
+    // Enough warm-up and rounds to agree with a long run: only the measured part is shorter.
+    expect(quick.warmupMs).toBe(2000);
+    expect(quick.rounds).toBe(full.rounds);
     expect(parseBenchOptions('contention', { quick: true }).durationMs).toBeLessThan(parseBenchOptions('contention', {}).durationMs);
   });
 
@@ -71,6 +73,18 @@ describe('parseBenchOptions', () => {
     expect(parseBenchOptions('latency', { vs: 'redlock, raw,raw-pipelined,raw' }).vs).toEqual(['redlock', 'raw', 'raw-pipelined']);
     expect(() => parseBenchOptions('contention', { vs: 'redlock,raw' })).toThrow(/--vs raw and raw-pipelined apply only to latency and throughput/);
     expect(() => parseBenchOptions('faults', { vs: 'raw', fault: 'down:1', under: 'contention' })).toThrow(/--vs raw/);
+  });
+
+  it('--self and --fencing add redquorum variants; --fencing not under contention', () => {
+    expect(parseBenchOptions('latency', {})).toMatchObject({ self: false, fencing: false });
+    expect(parseBenchOptions('latency', { self: true, fencing: true })).toMatchObject({ self: true, fencing: true });
+    expect(parseBenchOptions('contention', { self: true }).self).toBe(true);
+    expect(() => parseBenchOptions('contention', { fencing: true })).toThrow(/--fencing applies to latency and throughput/);
+  });
+
+  it('--markdown is one output, not with --json', () => {
+    expect(parseBenchOptions('latency', { markdown: true }).markdown).toBe(true);
+    expect(() => parseBenchOptions('latency', { markdown: true, json: true })).toThrow(/--markdown cannot be combined with --json/);
   });
 
   it('rejects an unknown scenario', () => {

@@ -74,6 +74,7 @@ describe('fanOut', () => {
 
   it('counts a node that does not answer in time as a NodeTimeoutError vote, once', async () => {
     const { nodes, pending } = scriptedNodes(3);
+    const limitBefore = Error.stackTraceLimit;
     const result = fanOut(nodes, parked(pending), judge, 20, runtimeAt(() => 0));
     pending[0]!.resolve('OK');
     const votes = await result;
@@ -82,5 +83,43 @@ describe('fanOut', () => {
     expect([...stats.votesAgainst.values()].map((error) => error.name)).toEqual(['NodeTimeoutError', 'NodeTimeoutError']);
     pending[1]!.resolve('OK'); // a late answer changes nothing
     expect(stats.votesFor.size).toBe(1);
+    // Made without a stack (it would only be the timer's), and the limit is put back.
+    for (const error of stats.votesAgainst.values()) expect(error.stack).not.toMatch(/\n\s+at /);
+    expect(Error.stackTraceLimit).toBe(limitBefore);
+  });
+
+  it('gives every answer in node order through all, the for-votes only in values, and builds v5 sets once', async () => {
+    const { nodes, pending } = scriptedNodes(5);
+    const result = fanOut(nodes, parked(pending), judge, 60_000, runtimeAt(() => 0));
+    pending[3]!.resolve('OK');
+    pending[1]!.resolve('LOCKED');
+    pending[4]!.resolve('OK');
+    pending[0]!.resolve('OK');
+    const votes = await result;
+    expect(votes.decision).toBe('for');
+    expect([...votes.outcomes.keys()]).toEqual([0, 1, 3, 4]);
+    expect([...votes.values.keys()]).toEqual([0, 3, 4]);
+    expect(votes.values.get(1)).toBeUndefined();
+    let allDone = false;
+    const all = votes.all.then((outcomes) => {
+      allDone = true;
+      return outcomes;
+    });
+    await Promise.resolve();
+    expect(allDone).toBe(false);
+    pending[2]!.reject(new Error('late'));
+    expect((await all).map((outcome) => [outcome.node, outcome.vote])).toEqual([
+      [0, 'for'],
+      [1, 'against'],
+      [2, 'against'],
+      [3, 'for'],
+      [4, 'for'],
+    ]);
+    // Asked again after the end, all resolves at once with the same answers.
+    expect(await votes.all).toEqual(await all);
+    const stats = await votes.stats;
+    expect(stats.votesFor).toBe(stats.votesFor);
+    expect([...stats.votesFor].map((client) => (client as unknown as { id: number }).id)).toEqual([0, 3, 4]);
+    expect([...stats.votesAgainst.keys()].map((client) => (client as unknown as { id: number }).id)).toEqual([1, 2]);
   });
 });
