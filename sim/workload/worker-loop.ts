@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { monotonicMs } from '../../src/clock.js';
 import type { Op, OpName, OpType, RegisterKind, WriteResult } from '../history/types.js';
 import { Random } from '../random.js';
+import { describeError } from './describe-error.js';
 import { outcomeOf, unreachableOf, type HeldLock, type LockClient } from './client-variants.js';
 import type { Presented, ResourceClient } from './resource.js';
 import type { HoldReport, LoopIdentity, WorkerConfig } from './worker-config.js';
@@ -51,7 +52,7 @@ export async function runWorkerLoop(deps: WorkerLoopDeps): Promise<number> {
       held = await client.acquire(resourceName);
     } catch (error) {
       const unreachable = unreachableOf(error);
-      op(outcomeOf(error), 'acquire', resourceName, lockId, { error: describe(error), ...(unreachable.length > 0 ? { unreachable } : {}) });
+      op(outcomeOf(error), 'acquire', resourceName, lockId, { error: describeError(error), ...(unreachable.length > 0 ? { unreachable } : {}) });
       tell('idle', resourceName);
       await think(random, config, deadlineMs);
       continue;
@@ -82,7 +83,7 @@ export async function runWorkerLoop(deps: WorkerLoopDeps): Promise<number> {
           ...(held.fence === undefined ? {} : { fence: held.fence }),
         });
       } catch (error) {
-        op('info', 'write', resourceName, lockId, { error: describe(error) });
+        op('info', 'write', resourceName, lockId, { error: describeError(error) });
       }
     }
 
@@ -91,7 +92,7 @@ export async function runWorkerLoop(deps: WorkerLoopDeps): Promise<number> {
       await held.release();
       op('ok', 'release', resourceName, lockId);
     } catch (error) {
-      op(outcomeOf(error), 'release', resourceName, lockId, { error: describe(error) });
+      op(outcomeOf(error), 'release', resourceName, lockId, { error: describeError(error) });
     }
     tell('idle', resourceName);
     await think(random, config, deadlineMs);
@@ -103,13 +104,4 @@ export async function runWorkerLoop(deps: WorkerLoopDeps): Promise<number> {
 async function think(random: Random, config: WorkerConfig, deadlineMs: number): Promise<void> {
   const thinkMs = Math.min(random.int(config.thinkMs[0], config.thinkMs[1]), deadlineMs - monotonicMs());
   if (thinkMs > 0) await sleep(thinkMs);
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const reason = (error as { reason?: unknown }).reason;
-    const head = typeof reason === 'string' ? `${error.name}(${reason})` : error.name;
-    return `${head}: ${error.message}`.slice(0, 300);
-  }
-  return String(error).slice(0, 300);
 }
