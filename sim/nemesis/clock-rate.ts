@@ -94,6 +94,7 @@ export function clockRate(options: ClockRateOptions): Nemesis {
 
   return {
     name: 'clock-rate',
+    measuredSoFar: () => (running === undefined ? undefined : { shavedMs: running.shavedMs, keysShortened: running.shortened, keysExpired: running.expired, ticksFailed: running.failures }),
     async setup(ctx) {
       integerIn('node', node, 0, ctx.testbed.nodeCount - 1);
       await heal(ctx);

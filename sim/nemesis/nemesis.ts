@@ -42,6 +42,12 @@ export interface Nemesis {
    * the runner records the restart itself as a fault window.
    */
   restore?(ctx: NemesisContext): Promise<void>;
+  /**
+   * What the nemesis has measured so far while it is in force (the keys of its stop
+   * event's `measured`): a whole-run fault records its stop only after the run, and the
+   * runner decides before that whether the row has its evidence. @default none
+   */
+  measuredSoFar?(): Readonly<Record<string, number>> | undefined;
 }
 
 /** A fault event stamped now. */

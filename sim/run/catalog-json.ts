@@ -29,6 +29,7 @@ export function catalogJson(result: CatalogResult, meta: { readonly seed: number
           pass: r.judgement.status === 'pass',
           reasons: r.judgement.reasons,
           runMs: r.runMs,
+          evidenceRunMs: r.evidenceRunMs,
           stoppedEarly: r.stoppedEarly,
           expected: r.expected,
           observed: r.observed,

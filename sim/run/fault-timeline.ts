@@ -48,6 +48,18 @@ export interface AppliedWindow {
   readonly trigger?: string;
 }
 
+/**
+ * The timeline as it plays, for a runner that decides when to stop: the windows healed
+ * so far, how many are in force right now, and when the last heal returned (monotonic ms).
+ */
+export interface LiveTimeline {
+  readonly applied: AppliedWindow[];
+  active: number;
+  lastHealedMs: number | undefined;
+  /** Set once the row has its evidence: no new fault starts (one in force still heals). */
+  draining?: boolean;
+}
+
 /** How long a reactive nemesis waits between looks at the board. */
 const REACTIVE_POLL_MS = 2;
 
@@ -66,12 +78,15 @@ export async function playTimeline(
   startMs: number,
   problems: string[],
   steps: Pick<HarnessSteps, 'run'>,
-  options: { readonly endMs: number; readonly board?: HoldBoard; readonly signal?: AbortSignal } = { endMs: Infinity },
+  options: { readonly endMs: number; readonly board?: HoldBoard; readonly signal?: AbortSignal; readonly live?: LiveTimeline } = { endMs: Infinity },
 ): Promise<AppliedWindow[]> {
   const applied: AppliedWindow[] = [];
   const { signal } = options;
+  const live: LiveTimeline = options.live ?? { applied: [], active: 0, lastHealedMs: undefined };
   const strike = async (plan: PlannedNemesis, ctx: NemesisContext, untilMs: () => number, trigger?: string): Promise<void> => {
     let injectedMs: number | undefined;
+    // In force from before the inject begins until the heal has returned: the runner never stops mid-fault.
+    live.active += 1;
     try {
       await steps.run(`nemesis ${plan.nemesis.name} inject`, () => plan.nemesis.inject(ctx));
       injectedMs = monotonicMs();
@@ -86,9 +101,14 @@ export async function playTimeline(
     } catch (error) {
       problems.push(`nemesis ${plan.nemesis.name} heal failed: ${(error as Error).message}`);
     }
+    const healedMs = monotonicMs();
     if (injectedMs !== undefined) {
-      applied.push({ name: plan.nemesis.name, startMs: injectedMs, endMs: healStartMs, healedMs: monotonicMs(), ...(trigger === undefined ? {} : { trigger }) });
+      const window: AppliedWindow = { name: plan.nemesis.name, startMs: injectedMs, endMs: healStartMs, healedMs, ...(trigger === undefined ? {} : { trigger }) };
+      applied.push(window);
+      live.applied.push(window);
     }
+    live.active -= 1;
+    live.lastHealedMs = healedMs;
   };
   await Promise.all(
     planned
@@ -96,12 +116,12 @@ export async function playTimeline(
       .map(async (plan) => {
         const ctx = contextFor(plan);
         if (plan.reactive !== undefined) {
-          await playReactive(plan, plan.reactive, ctx, options, strike);
+          await playReactive(plan, plan.reactive, ctx, options, live, strike);
           return;
         }
         for (const window of plan.windows) {
           await sleepUntil(startMs + window.startMs, signal);
-          if (signal?.aborted === true || startMs + window.endMs > options.endMs) break;
+          if (signal?.aborted === true || live.draining === true || startMs + window.endMs > options.endMs) break;
           await strike(plan, ctx, () => startMs + window.endMs);
         }
       }),
@@ -114,6 +134,7 @@ async function playReactive(
   spec: ReactiveSpec,
   ctx: NemesisContext,
   options: { readonly endMs: number; readonly board?: HoldBoard; readonly signal?: AbortSignal },
+  live: LiveTimeline,
   strike: (plan: PlannedNemesis, ctx: NemesisContext, untilMs: () => number, trigger?: string) => Promise<void>,
 ): Promise<void> {
   const { board, signal } = options;
@@ -121,11 +142,11 @@ async function playReactive(
   const lastStartMs = options.endMs - spec.tailMs;
   for (let count = 0; count < spec.maxFaults; count += 1) {
     let found = board.findStrike(spec, monotonicMs());
-    while (found === undefined && signal?.aborted !== true && monotonicMs() < lastStartMs) {
+    while (found === undefined && signal?.aborted !== true && live.draining !== true && monotonicMs() < lastStartMs) {
       await sleepUntil(monotonicMs() + REACTIVE_POLL_MS, signal);
       found = board.findStrike(spec, monotonicMs());
     }
-    if (found === undefined || signal?.aborted === true || monotonicMs() >= lastStartMs) return;
+    if (found === undefined || signal?.aborted === true || live.draining === true || monotonicMs() >= lastStartMs) return;
     const durationMs = plan.random.int(Math.round(spec.durationMs[0]), Math.round(spec.durationMs[1]));
     const injectAtMs = monotonicMs();
     const trigger = describeStrike(found);

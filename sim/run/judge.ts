@@ -1,5 +1,6 @@
 import type { RegisterKind } from '../history/types.js';
 import type { Expectation, GroupSpec } from '../scenarios/types.js';
+import { evidenceGaps } from './evidence-rule.js';
 import type { DetectionPower, GroupLatency, MeasuredEffect } from './evidence.js';
 
 /** One register's answers, reduced to counts (null: its checker could not tell). */
@@ -16,8 +17,13 @@ export interface RegisterObserved {
 
 /** What a scenario run showed, reduced to the numbers the expectation is about. */
 export interface Observed {
-  /** Workload length in ms (for rates): what really ran, also when it stopped early. */
+  /** Workload length in ms (for rates): what really ran, also when it stopped early or ran on to its evidence. */
   readonly runMs: number;
+  /**
+   * The row's evidence length: the run's duration (or the scenario's minRunMs) that the
+   * per-group minimums are scaled to, however long the row then ran. @default runMs
+   */
+  readonly evidenceRunMs?: number;
   readonly faultWindows: number;
   readonly attempts: number;
   readonly acquisitions: number;
@@ -70,8 +76,7 @@ export interface Judgement {
   readonly reasons: readonly string[];
 }
 
-/** Violations an unsafe row must catch when the expectation does not say. */
-export const DEFAULT_MIN_VIOLATIONS = 5;
+export { DEFAULT_MIN_VIOLATIONS } from './evidence-rule.js';
 
 /**
  * Expected vs observed. Safety first: lock violations where the spec says safe, none
@@ -91,9 +96,7 @@ export function judge(expected: Expectation, observed: Observed, groups: readonl
   if (observed.lockViolations === null) unknown.push('lock checker gave no answer');
   else if (expected.locks === 'safe' && observed.lockViolations > 0) safety.push(`${observed.lockViolations} lock violation(s), expected 0`);
   else if (expected.locks === 'unsafe') {
-    const wanted = expected.minViolations ?? DEFAULT_MIN_VIOLATIONS;
     if (observed.lockViolations === 0) safety.push('0 lock violations, expected some to be caught');
-    else if (observed.lockViolations < wanted) evidence.push(`${observed.lockViolations} lock violation(s) by the bound, expected at least ${wanted}`);
   }
   if (expected.violationsInLastHalf === true && observed.violationsInFirstHalf > 0) {
     safety.push(`${observed.violationsInFirstHalf} violation(s) began in the first half of a validity window, expected only in the last half`);
@@ -121,17 +124,9 @@ export function judge(expected: Expectation, observed: Observed, groups: readonl
     if (!observed.registers.some((r) => r.register === kind)) unknown.push(`the ${kind} control register was not written`);
   }
 
-  groups.forEach((group, index) => {
-    if (group.minAcquisitionsPerS === undefined) return;
-    const got = observed.acquisitionsByGroup[index] ?? 0;
-    const wanted = Math.ceil(group.minAcquisitionsPerS * seconds);
-    if (got < wanted) evidence.push(`group ${index} (the targeted one) made ${got} acquisitions, expected at least ${wanted}`);
-  });
-  for (const effect of observed.effects) {
-    if (!effect.ok) evidence.push(`effect not observed: ${effect.what} = ${effect.value === null ? 'n/a' : round(effect.value)}, expected at least ${effect.min}`);
-  }
-  if (observed.faultWindows === 0 && (expected.effects?.length ?? 0) > 0) evidence.push('no fault was injected');
-
+  // A row with 0 violations where the spec says unsafe is a safety finding above, not a lack of evidence.
+  const counted = expected.locks === 'unsafe' && observed.lockViolations === 0 ? null : observed.lockViolations;
+  evidence.push(...evidenceGaps(expected, groups, observed.evidenceRunMs ?? observed.runMs, { ...observed, lockViolations: counted }));
   const live = expected.liveness;
   if (live.minAcquisitionsPerS !== undefined && observed.acquisitions < live.minAcquisitionsPerS * seconds) {
     liveness.push(`${observed.acquisitions} acquisitions, expected at least ${Math.ceil(live.minAcquisitionsPerS * seconds)}`);
@@ -190,8 +185,4 @@ export const EXIT_CODES = { pass: 0, safetyMismatch: 1, livenessMismatch: 2, har
 
 function formatShare(share: number | null): string {
   return share === null ? 'n/a' : `${(share * 100).toFixed(1)}%`;
-}
-
-function round(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }

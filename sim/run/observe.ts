@@ -32,6 +32,8 @@ export interface ObserveInput {
   readonly snapshot: readonly KeySnapshotEntry[] | undefined;
   readonly ttlMs: number;
   readonly runMs: number;
+  /** The row's evidence length (see Observed.evidenceRunMs). @default runMs */
+  readonly evidenceRunMs?: number;
   readonly applied: readonly AppliedWindow[];
   readonly expected: Expectation;
   /** The fault whose injections detection power counts. */
@@ -73,6 +75,7 @@ export function observe(input: ObserveInput): { checks: CheckResult[]; observed:
 
   const observed: Observed = {
     runMs: input.runMs,
+    evidenceRunMs: input.evidenceRunMs ?? input.runMs,
     faultWindows: input.applied.length,
     attempts: avail?.attempts ?? 0,
     acquisitions: avail?.acquisitions ?? 0,

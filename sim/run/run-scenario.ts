@@ -9,9 +9,8 @@ import type { Expectation, NemesisContext, Scenario, ScenarioParams } from '../s
 import type { Testbed } from '../testbed/testbed.js';
 import { HoldBoard } from './hold-board.js';
 import { registerInputs } from './register-inputs.js';
-import { watchViolations } from './violation-watch.js';
-import { DEFAULT_MIN_VIOLATIONS } from './judge.js';
-import { planNemeses, playTimeline, type AppliedWindow, type PlannedNemesis } from './fault-timeline.js';
+import { watchEvidence } from './evidence-watch.js';
+import { planNemeses, playTimeline, type AppliedWindow, type LiveTimeline, type PlannedNemesis } from './fault-timeline.js';
 import { HarnessSteps, type ToxiproxyRestart } from './harness-steps.js';
 import { judge, type Judgement, type Observed } from './judge.js';
 import { snapshotKeys } from './key-snapshot.js';
@@ -23,9 +22,11 @@ import { WorkerPool } from './worker-pool.js';
 export interface ScenarioResult {
   readonly scenario: Scenario;
   readonly seed: number;
-  /** The workload's real length: the bound of an unsafe row that stopped once it had its violations is longer. */
+  /** The workload's real length: from the go until the row had its evidence, or its bound. */
   readonly runMs: number;
-  /** Whether an unsafe row stopped early because it had caught enough violations. */
+  /** The row's evidence length: its duration (or minRunMs) that the per-group minimums are scaled to. */
+  readonly evidenceRunMs: number;
+  /** Whether the row stopped because it had its evidence (false: it reached its bound). */
   readonly stoppedEarly: boolean;
   /** The spec's prediction for this run's parameters. */
   readonly expected: Expectation;
@@ -69,15 +70,17 @@ const PROGRESS_TICK_MS = 250;
  * failure inside the run: a harness problem becomes a `harness-crash` verdict.
  */
 export async function runScenario(testbed: Testbed, scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
-  const runUntil = scenario.runUntilViolations === true;
-  // An unsafe row runs until it has its violations or reaches its bound.
+  // Every row runs at least its duration (or the scenario's minRunMs), then on until it has
+  // its evidence (see evidence-watch.ts), at most to its bound; only a row that reaches
+  // the bound without its evidence is judged `no-evidence`.
   const minRunMs = scenario.minRunMs?.({ ttlMs: options.settings.ttlMs, nodes: testbed.nodeCount }) ?? 0;
   const baseRunMs = Math.max(options.settings.runMs, minRunMs);
-  const settings: RunSettings = { ...options.settings, runMs: runUntil ? Math.max(baseRunMs, options.settings.unsafeBoundMs) : baseRunMs };
+  const settings: RunSettings = { ...options.settings, runMs: Math.max(baseRunMs, options.settings.evidenceBoundMs) };
   const random = new Random(settings.seed).fork(scenario.id);
+  // The schedule is scaled to the row's duration and repeats through the rest of the bound.
   const params: ScenarioParams = {
     ttlMs: settings.ttlMs,
-    runMs: settings.runMs,
+    runMs: baseRunMs,
     nodes: testbed.nodeCount,
     workersPerGroup: splitWorkers(settings.workers, scenario.groups),
   };
@@ -130,6 +133,7 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
   };
   const wholeRunStarts = new Map<PlannedNemesis, number>();
   const board = new HoldBoard();
+  const live: LiveTimeline = { applied: [], active: 0, lastHealedMs: undefined };
   const stop = new AbortController();
   let goMs = monotonicMs();
   let stoppedAtMs: number | undefined;
@@ -147,15 +151,18 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
     pool.go();
     const progress = reportProgress(goMs, settings.runMs, options.onProgress);
     const running = pool;
-    const watch = runUntil
-      ? watchViolations(configs, expected.minViolations ?? DEFAULT_MIN_VIOLATIONS, expected.controlsCaught ?? [], goMs + baseRunMs, stop.signal, () => {
-          stoppedAtMs = monotonicMs();
-          stop.abort();
-          running.stop();
-        })
-      : Promise.resolve();
+    const watch = watchEvidence(
+      { configs, expected, groups: scenario.groups, evidenceRunMs: baseRunMs, notBeforeMs: goMs + baseRunMs, live, faultEvents, wholeRunFaults: wholeRunStarts.size,
+        measuredSoFar: () => measuredSoFar(planned) },
+      stop.signal,
+      () => {
+        stoppedAtMs = monotonicMs();
+        stop.abort();
+        running.stop();
+      },
+    );
     try {
-      applied = await playTimeline(planned, contextFor, goMs, problems, steps, { endMs: goMs + settings.runMs, board, signal: stop.signal });
+      applied = await playTimeline(planned, contextFor, goMs, problems, steps, { endMs: goMs + settings.runMs, board, signal: stop.signal, live });
       await pool.waitForExit(Math.max(0, goMs + settings.runMs - monotonicMs()) + 3 * settings.ttlMs);
     } finally {
       stop.abort();
@@ -196,6 +203,7 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
     snapshot: snapshot.problems.length === 0 ? snapshot.entries : undefined,
     ttlMs: settings.ttlMs,
     runMs,
+    evidenceRunMs: baseRunMs,
     applied,
     expected,
     targetFault: scenario.targetFault,
@@ -209,6 +217,7 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
     scenario,
     seed: settings.seed,
     runMs,
+    evidenceRunMs: baseRunMs,
     stoppedEarly: stoppedAtMs !== undefined,
     expected,
     applied,
@@ -220,6 +229,16 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
     toxiproxyRestarts: [...steps.restarts],
     notes,
   };
+}
+
+/** The whole-run nemeses' measurements so far, as the stop events they will record at heal. */
+function measuredSoFar(planned: readonly PlannedNemesis[]): FaultEvent[] {
+  const events: FaultEvent[] = [];
+  for (const plan of planned) {
+    const measured = plan.wholeRun ? plan.nemesis.measuredSoFar?.() : undefined;
+    if (measured !== undefined) events.push({ kind: 'fault', type: 'stop', name: plan.nemesis.name, detail: 'measured so far', timeMs: monotonicMs(), measured });
+  }
+  return events;
 }
 
 function gatherHistory(paths: readonly string[], faults: readonly FaultEvent[], problems: string[]): HistoryEvent[] {

@@ -44,7 +44,7 @@ export function describeObserved(result: ScenarioResult): string {
   if (result.judgement.reasons.length > 0 || o.acquiredDuringFault > 0) parts.push(`${o.acquiredDuringFault} acquired during fault`);
   if (o.maxRecoveryMs !== null) parts.push(`recovered in ${Math.round(o.maxRecoveryMs)} ms`);
   parts.push(`${o.faultWindows} fault windows`);
-  parts.push(`${(result.runMs / 1000).toFixed(1)} s of workload${result.stoppedEarly ? ' (stopped once the violations were caught)' : ''}`);
+  parts.push(`${(result.runMs / 1000).toFixed(1)} s of workload${result.stoppedEarly ? ' (stopped once it had its evidence)' : ' (reached its bound)'}`);
   parts.push(...result.notes);
   const observed = parts.join('; ');
   return result.judgement.status === 'pass' ? observed : `${observed}. ${result.judgement.status}: ${result.judgement.reasons.join('; ')}`;

@@ -32,8 +32,11 @@ export interface RunSettings {
   readonly maxAttemptsPerWorker: number;
   /** The client library under the library-based lock clients. @default 'ioredis' */
   readonly client?: LockClientLibrary;
-  /** The bound of an unsafe row that runs until it has caught its violations, ms of workload. */
-  readonly unsafeBoundMs: number;
+  /**
+   * The bound of every row, ms of workload: a row runs on past its duration until it has
+   * its evidence, and only a row that reaches this bound without it is `no-evidence`.
+   */
+  readonly evidenceBoundMs: number;
 }
 
 /** Where each group's workers connect. */

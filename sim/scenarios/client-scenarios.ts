@@ -58,7 +58,6 @@ export const controlNoValidityCheck: Scenario = {
   fault: 'as client-pause-acquire, client without the validity check',
   assumption: 'control',
   description: 'Negative control for client-pause-acquire: a node-redlock-like client that never subtracts the elapsed time believes it holds a lock that expired while it was stopped. The lock checker must catch it.',
-  runUntilViolations: true,
   groups: pauseDuringAcquireGroups('no-validity-check'),
   nemeses: pauseDuringAcquireNemeses,
   expected: () => ({ locks: 'unsafe', liveness: {} }),

@@ -24,7 +24,6 @@ export const clockJumpScenario: Scenario = {
   assumption: 'breaks',
   description: "Kleppmann's example: node 2's clock jumps forward while a holder is inside its critical section and the other group waits; its keys expire early, and the waiter takes a lock that is still held. The Kleppmann register loses nothing.",
   groups: kleppmannGroups(STORY_HOLD_MS, { controls: true }),
-  runUntilViolations: true,
   targetFault: 'clock-jump',
   nemeses: (params) => [kleppmannLayout(params), { nemesis: clockJump({ node: arbiterNode(params), jumpMs: params.ttlMs }), schedule: whileHeld(params) }],
   expected: () => ({ locks: 'unsafe', controlsCaught: ['write-check', 'none'], effects: [{ kind: 'measured', fault: 'clock-jump', key: 'keysExpired', what: 'lock keys the jump expired' }], liveness: { minAcquisitionsPerS: 2 } }),
@@ -37,7 +36,6 @@ export const clockJumpPartial: Scenario = {
   description:
     "Half a TTL forward: the arbiter's key now ends half-way through the holder's validity, so violations can only begin in the last half of a validity window; holders hold to the end of their validity.",
   groups: kleppmannGroups(TO_THE_END_HOLD_MS, { controls: true, minAcquisitionsPerS: HOLD_TO_END_MIN_PER_S }),
-  runUntilViolations: true,
   targetFault: 'clock-jump',
   nemeses: (params) => [
     kleppmannLayout(params),
@@ -76,7 +74,6 @@ export const clockRateDouble: Scenario = {
   assumption: 'breaks',
   description: "Node 2's clock runs twice as fast: its keys live half their TTL, far outside the drift allowance, and the other group takes locks that are still held. The Kleppmann register loses nothing.",
   groups: kleppmannGroups([300, 900], { controls: true }),
-  runUntilViolations: true,
   targetFault: 'clock-rate',
   nemeses: (params) => [kleppmannLayout(params), { nemesis: clockRate({ node: arbiterNode(params), rate: 2 }), schedule: WHOLE_RUN }],
   expected: () => ({ locks: 'unsafe', controlsCaught: ['write-check', 'none'], liveness: { minAcquisitionsPerS: 2 } }),

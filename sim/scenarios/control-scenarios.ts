@@ -9,7 +9,6 @@ export const controlPlainDelRelease: Scenario = {
   // and a small pool keeps every resource contended, so that someone is waiting to walk in
   // when a DEL removes the holder's key.
   // Few loops: on two resources more would only queue behind each other.
-  runUntilViolations: true,
   groups: [
     { variant: 'plain-del-release', fenced: true, poolSize: 2, loops: 2 },
     { variant: 'correct', fenced: true, poolSize: 2, loops: 2 },

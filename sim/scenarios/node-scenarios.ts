@@ -108,7 +108,6 @@ export const crashImmediateRestart: Scenario = {
   description:
     "Holders have exactly 3 keys (group A on nodes 0-2, B on 2-4); node 2 is killed while an A or B holder is inside its critical section and the other group waits, and restarted empty at once, so the waiter takes a lock that is still held: the spec's own counterexample. Its fencing counter is gone too, so tokens may regress; the Kleppmann register still loses nothing.",
   groups: kleppmannGroups(LONG_HOLD_MS, { controls: true }),
-  runUntilViolations: true,
   targetFault: 'crash-immediate',
   nemeses: (params) => [
     kleppmannLayout(params),
@@ -133,7 +132,6 @@ export const partitionCrash: Scenario = {
     // Group B waits between attempts, or its free access to every node would starve A.
     { variant: 'correct', fenced: true, pool: 'k', poolSize: 3, loops: 4, holdMs: LONG_HOLD_MS, thinkMs: [100, 300], reportsHolds: true, controlRegisters: true },
   ],
-  runUntilViolations: true,
   targetFault: 'crash-immediate',
   nemeses: (params) => [
     { nemesis: partition({ nodes: [params.nodes - 2, params.nodes - 1], groups: [0] }), schedule: WHOLE_RUN },

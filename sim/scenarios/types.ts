@@ -128,11 +128,9 @@ export interface Scenario {
   readonly description: string;
   readonly groups: readonly GroupSpec[];
   /**
-   * Unsafe rows: the run goes on until the lock checker has the expectation's
-   * `minViolations` or the run's `unsafeBoundMs` is reached. @default false (the run's duration)
+   * The least workload this scenario needs (e.g. to restart every node in turn), ms; it is
+   * also the row's evidence length. @default the run's duration
    */
-  readonly runUntilViolations?: boolean;
-  /** The least workload this scenario needs (e.g. to restart every node in turn), ms. @default the run's duration */
   minRunMs?(params: Pick<ScenarioParams, 'ttlMs' | 'nodes'>): number;
   /** The fault whose injections detection power counts (unsafe rows). */
   readonly targetFault?: string;

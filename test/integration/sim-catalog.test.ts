@@ -10,12 +10,12 @@ import { startEmbeddedTestbed, type Testbed } from '../../sim/testbed/testbed.js
 // The short form of every scenario on one embedded testbed: the CI version of
 // `redquorum sim --short`, with the same rules as the full run. Safe rows run a few
 // seconds; unsafe rows run until they have caught 5 violations (and their controls), or
-// their bound (SHORT_SETTINGS.unsafeBoundS), so a miss is a finding, not a coin toss. A
+// their bound (SHORT_SETTINGS.evidenceBoundS), so a miss is a finding, not a coin toss. A
 // fixed seed makes a failure reproducible with `redquorum sim <id> --short --seed 20240611`.
 const SEED = 20_240_611;
 const settings = resolveSettings({ seed: SEED, short: true });
 // The longest row (an unsafe row at its bound) plus set-up, heal and the checkers.
-const SCENARIO_TIMEOUT_MS = settings.unsafeBoundMs + 30_000;
+const SCENARIO_TIMEOUT_MS = settings.evidenceBoundMs + 30_000;
 
 describe('sim catalog, short form, embedded testbed', () => {
   let testbed: Testbed | undefined;
