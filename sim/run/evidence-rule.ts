@@ -4,6 +4,10 @@ import type { MeasuredEffect } from './evidence.js';
 /** Violations an unsafe row must catch when the expectation does not say. */
 export const DEFAULT_MIN_VIOLATIONS = 5;
 
+// However short the row, a targeted group shows at least this many acquisitions: one
+// could be the lucky first, two are a lock passed on under the fault.
+const TARGETED_MIN_FLOOR = 2;
+
 /** The counts the evidence rule reads, from a finished run or from one still going. */
 export interface EvidenceCounts {
   /** Successful acquisitions per client group (index = group). */
@@ -23,7 +27,7 @@ export interface EvidenceCounts {
  */
 export function minAcquisitions(group: GroupSpec, evidenceRunMs: number): number | undefined {
   if (group.minAcquisitionsPerS === undefined) return undefined;
-  return Math.max(1, Math.ceil((group.minAcquisitionsPerS * evidenceRunMs) / 1000));
+  return Math.max(TARGETED_MIN_FLOOR, Math.ceil((group.minAcquisitionsPerS * evidenceRunMs) / 1000));
 }
 
 /**

@@ -37,8 +37,8 @@ export interface EvidenceWatchInput {
  * (every targeted group at its minimum, every expected effect measured, an unsafe row at
  * its violations); the named predictions are seen (each control register that must be
  * caught shows its anomaly, the Kleppmann register rejected a stale write where the row
- * says so); and the moment is quiet (no fault in force, and a row that checks recovery
- * has had its recovery time since the last heal). Ends when `signal` aborts; the row's
+ * says so); and, for a row that checks recovery, the moment is quiet (no fault in force,
+ * its recovery time since the last heal). Ends when `signal` aborts; the row's
  * bound is the runner's.
  */
 export async function watchEvidence(input: EvidenceWatchInput, signal: AbortSignal, enough: () => void): Promise<void> {
@@ -84,10 +84,14 @@ export async function watchEvidence(input: EvidenceWatchInput, signal: AbortSign
       });
       if (gaps.length > 0) continue;
       if (![...predicted].every(([kind, groups]) => predictionSeen(kind, written.filter((e) => e.kind === 'op' && groups.has(e.group))))) continue;
-      // The evidence is in: no new fault starts, and the row stops at the next quiet moment.
-      live.draining = true;
-      const healedAgoMs = live.lastHealedMs === undefined ? Infinity : monotonicMs() - live.lastHealedMs;
-      if (live.active > 0 || healedAgoMs < quietAfterHealMs) continue;
+      // The evidence is in. A row that checks recovery after each heal stops only at a quiet
+      // moment (no fault in force, its recovery time since the last heal), and no new fault
+      // starts meanwhile; any other row stops now (a fault in force is healed after).
+      if (quietAfterHealMs > 0) {
+        live.draining = true;
+        const healedAgoMs = live.lastHealedMs === undefined ? Infinity : monotonicMs() - live.lastHealedMs;
+        if (live.active > 0 || healedAgoMs < quietAfterHealMs) continue;
+      }
       enough();
       return;
     } catch {

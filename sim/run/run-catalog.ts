@@ -4,6 +4,7 @@ import { renderHtmlReport, type ReportScenario, type VerdictRow } from '../repor
 import type { Scenario } from '../scenarios/types.js';
 import type { Testbed } from '../testbed/testbed.js';
 import { exitCodeFor, type VerdictStatus } from './judge.js';
+import { WorkerPool } from './worker-pool.js';
 import { runScenario, type ScenarioResult } from './run-scenario.js';
 import { toVerdictRow } from './verdict-row.js';
 import type { RunSettings } from './worker-plan.js';
@@ -42,12 +43,19 @@ export async function runCatalog(testbed: Testbed, scenarios: readonly Scenario[
   const statuses: VerdictStatus[] = [];
   const crashed: { scenario: Scenario; error: string }[] = [];
   const reportScenarios: ReportScenario[] = [];
+  try {
+    await runAll();
+  } finally {
+    await WorkerPool.releaseSpares();
+  }
+  async function runAll(): Promise<void> {
   for (const [index, scenario] of scenarios.entries()) {
     options.onScenarioStart?.(scenario, index);
     try {
       const result = await runScenario(testbed, scenario, {
         settings: options.settings,
         outDir: join(options.outDir, scenario.id),
+        prepareNext: index < scenarios.length - 1,
         onProgress: (share) => options.onProgress?.((index + share) / scenarios.length, scenario),
       });
       const row = toVerdictRow(result);
@@ -62,6 +70,7 @@ export async function runCatalog(testbed: Testbed, scenarios: readonly Scenario[
       rows.push(crashRow(scenario, message));
     }
     options.onProgress?.((index + 1) / scenarios.length, scenario);
+  }
   }
   const reportPath = join(options.outDir, 'report.html');
   writeFileSync(

@@ -48,6 +48,11 @@ export interface RunScenarioOptions {
   readonly settings: RunSettings;
   /** The scenario's folder for histories. */
   readonly outDir: string;
+  /**
+   * Fork idle workers for the next scenario once this one's are gone (a catalog run);
+   * the caller ends with `WorkerPool.releaseSpares()`. @default false
+   */
+  readonly prepareNext?: boolean;
   /** Called now and then with the share of the scenario done (0 to 1). */
   readonly onProgress?: (share: number) => void;
 }
@@ -173,6 +178,8 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
     problems.push(`harness: ${(error as Error).stack ?? String(error)}`);
   } finally {
     await pool?.kill();
+    // The next scenario's workers start and load while this one heals and is checked.
+    if (options.prepareNext === true) await WorkerPool.prepareSpares(configs.length);
     for (const plan of set.reverse()) {
       const ctx = contextFor(plan);
       try {

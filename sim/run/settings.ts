@@ -29,7 +29,7 @@ export interface SettingsInput {
 // registers' Redis and the workers share two cores) and how much of each loop's time is
 // spent sleeping: a lock loop is far cheaper than a process, so a few processes run many
 // loops (4 x 8 on 32 resources: 72 to 10,737 acquisitions per scenario in that run).
-// The short run (CI) gives rows 3 s (scenarios that need more say so: minRunMs), with the
+// The short run (CI) gives rows 2 s (scenarios that need more say so: minRunMs), with the
 // same contention.
 // Every row runs its duration, then on until it has its evidence (each targeted group at
 // its minimum, each expected effect measured, each named prediction seen, and on unsafe
@@ -41,7 +41,7 @@ export interface SettingsInput {
 // The bound is far beyond what any row needed in CI (see sim-catalog.test.ts): reaching
 // it is a finding, said in the row.
 export const FULL_SETTINGS = { durationS: 12, workers: 4, loops: 8, resources: 32, holdMs: [2, 10], thinkMs: [0, 5], evidenceBoundS: 60 } as const;
-export const SHORT_SETTINGS = { durationS: 3, workers: 4, loops: 4, resources: 16, holdMs: [2, 10], thinkMs: [0, 5], evidenceBoundS: 30 } as const;
+export const SHORT_SETTINGS = { durationS: 2, workers: 4, loops: 4, resources: 16, holdMs: [2, 10], thinkMs: [0, 5], evidenceBoundS: 30 } as const;
 const DEFAULT_TTL_MS = 1000;
 
 /** The run's settings, every value checked against its range (RangeError names it). */

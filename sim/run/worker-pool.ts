@@ -38,13 +38,9 @@ export class WorkerPool {
     const ready: Promise<void>[] = [];
     const state = { killing: false };
     for (const config of configs) {
-      const child = fork(entry.script, [], { execArgv: [...entry.execArgv], env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-      track(child);
+      const child = (env === process.env ? takeSpare() : undefined) ?? forkWorker(entry, env);
       children.push(child);
-      let stderr = '';
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr = (stderr + chunk.toString()).slice(-2000);
-      });
+      const stderrOf = (): string => stderrTails.get(child) ?? '';
       let done = false;
       child.on('message', (message: FromWorker) => {
         if (message.type === 'error') errors.push(`worker ${config.workerId}: ${message.message}`);
@@ -52,7 +48,7 @@ export class WorkerPool {
         else if (message.type === 'hold') onHold?.(message.report);
       });
       child.on('exit', (code, signal) => {
-        if (code !== 0 && code !== null) errors.push(`worker ${config.workerId} exited with code ${code}: ${stderr.trim()}`);
+        if (code !== 0 && code !== null) errors.push(`worker ${config.workerId} exited with code ${code}: ${stderrOf().trim()}`);
         else if (signal !== null && !state.killing) errors.push(`worker ${config.workerId} (pid ${child.pid ?? '?'}) died of ${signal} before its run ended`);
         else if (code === 0 && !done) errors.push(`worker ${config.workerId} (pid ${child.pid ?? '?'}) exited before it finished its run`);
       });
@@ -72,6 +68,23 @@ export class WorkerPool {
       throw error;
     }
     return pool;
+  }
+
+  /**
+   * Forks `count` idle workers for the next pool (each waits for its config), so the next
+   * scenario does not wait for processes to start and load: call it once this pool's
+   * workers are gone, and the forks overlap the checkers. Spares that are not taken exit
+   * on their own (see sim/workload/worker.ts) or with `releaseSpares`.
+   */
+  static async prepareSpares(count: number): Promise<void> {
+    const entry = await workerEntry();
+    while (spares.filter(isIdle).length < Math.min(count, SPARES_MAX)) spares.push(forkWorker(entry, process.env));
+  }
+
+  /** Kills every spare worker not taken (the end of a catalog). */
+  static async releaseSpares(): Promise<void> {
+    const all = spares.splice(0);
+    await Promise.all(all.map((child) => killAndWait(child, 'SIGKILL')));
   }
 
   /** Starts every worker's run at once. */
@@ -111,6 +124,35 @@ export class WorkerPool {
   get problems(): readonly string[] {
     return this.errors;
   }
+}
+
+// Spares kept at most: a catalog's largest pool (the worker count of its rows).
+const SPARES_MAX = 64;
+// Idle forked workers for the next pool, and the tail of every worker's stderr.
+const spares: ChildProcess[] = [];
+const stderrTails = new WeakMap<ChildProcess, string>();
+
+function forkWorker(entry: { readonly script: string; readonly execArgv: readonly string[] }, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = fork(entry.script, [], { execArgv: [...entry.execArgv], env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  track(child);
+  stderrTails.set(child, '');
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrTails.set(child, ((stderrTails.get(child) ?? '') + chunk.toString()).slice(-2000));
+  });
+  return child;
+}
+
+function isIdle(child: ChildProcess): boolean {
+  return child.connected && child.exitCode === null && child.signalCode === null;
+}
+
+/** An idle spare, or undefined; spares that have exited are dropped. */
+function takeSpare(): ChildProcess | undefined {
+  while (spares.length > 0) {
+    const child = spares.shift() as ChildProcess;
+    if (isIdle(child)) return child;
+  }
+  return undefined;
 }
 
 function exited(child: ChildProcess): Promise<void> {

@@ -23,6 +23,9 @@ const GRACE_TTLS = 3;
 const GRACE_EXTRA_MS = 2_000;
 // Waiting for `go` is bounded too: a runner that never sends it must not leave us behind.
 const GO_TIMEOUT_MS = 60_000;
+// A spare forked ahead for the next scenario waits at most this long for its config: the
+// longest row (its bound) plus its heal and checkers.
+const CONFIG_TIMEOUT_MS = 180_000;
 
 /** Sends a message and resolves once it left (or at once when the runner is gone). */
 function send(message: FromWorker): Promise<void> {
@@ -100,11 +103,13 @@ let resolveGo: () => void = () => {};
 const goSignal = new Promise<void>((resolve) => {
   resolveGo = resolve;
 });
-const goTimeout = setTimeout(() => process.exit(0), GO_TIMEOUT_MS);
+let goTimeout = setTimeout(() => process.exit(0), CONFIG_TIMEOUT_MS);
 
 process.on('disconnect', () => process.exit(0));
 process.on('message', (message: ToWorker) => {
   if (message.type === 'config') {
+    clearTimeout(goTimeout);
+    goTimeout = setTimeout(() => process.exit(0), GO_TIMEOUT_MS);
     main(message.config, goSignal, () => stopRequested).then(
       async (attempts) => {
         await send({ type: 'done', attempts });

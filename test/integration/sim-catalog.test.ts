@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../sim/run/run-scenario.js';
 import { resolveSettings } from '../../sim/run/settings.js';
+import { WorkerPool } from '../../sim/run/worker-pool.js';
 import { CATALOG, CATALOG_GROUPS_MAX } from '../../sim/scenarios/catalog.js';
 import { startEmbeddedTestbed, type Testbed } from '../../sim/testbed/testbed.js';
 
@@ -27,16 +28,17 @@ describe('sim catalog, short form, embedded testbed', () => {
   });
 
   afterAll(async () => {
+    await WorkerPool.releaseSpares();
     await testbed?.stop();
     rmSync(outDir, { recursive: true, force: true });
   });
 
-  for (const scenario of CATALOG) {
+  for (const [index, scenario] of CATALOG.entries()) {
     it(
       `${scenario.id} matches the spec's prediction`,
       async () => {
         if (!testbed) throw new Error('the testbed did not start');
-        const result = await runScenario(testbed, scenario, { settings, outDir: join(outDir, scenario.id) });
+        const result = await runScenario(testbed, scenario, { settings, outDir: join(outDir, scenario.id), prepareNext: index < CATALOG.length - 1 });
         const { observed, judgement, expected } = result;
         const context = `${scenario.id} (seed ${SEED}): ${JSON.stringify({ ...observed, problems: observed.problems.slice(0, 3) })}`;
         expect(observed.problems, context).toEqual([]);

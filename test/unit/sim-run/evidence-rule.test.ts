@@ -12,7 +12,8 @@ describe('the evidence rule: every row runs until it has its evidence, or its bo
   it('a targeted minimum is a count fixed by the row duration, not by how long the row then ran', () => {
     expect(minAcquisitions(HOLD_TO_END, 3_000)).toBe(2);
     expect(minAcquisitions(HOLD_TO_END, 12_000)).toBe(6);
-    expect(minAcquisitions(HOLD_TO_END, 500)).toBe(1);
+    expect(minAcquisitions(HOLD_TO_END, 500)).toBe(2);
+    expect(minAcquisitions(HOLD_TO_END, 2_000)).toBe(2);
     expect(minAcquisitions(BULK, 3_000)).toBeUndefined();
   });
 

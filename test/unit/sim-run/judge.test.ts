@@ -157,7 +157,7 @@ describe('exit codes', () => {
 describe('settings', () => {
   it('has full and short defaults and names a bad option with its range', () => {
     expect(resolveSettings({ seed: 1 })).toMatchObject({ runMs: 12_000, workers: 4, loops: 8, resources: 32, ttlMs: 1000, holdMs: [2, 10] });
-    expect(resolveSettings({ seed: 1, short: true })).toMatchObject({ runMs: 3000, workers: 4, loops: 4, resources: 16, evidenceBoundMs: 30_000 });
+    expect(resolveSettings({ seed: 1, short: true })).toMatchObject({ runMs: 2000, workers: 4, loops: 4, resources: 16, evidenceBoundMs: 30_000 });
     expect(resolveSettings({ seed: 1, loops: 3, holdMs: [1, 1], thinkMs: [0, 0] })).toMatchObject({ loops: 3, holdMs: [1, 1], thinkMs: [0, 0] });
     expect(() => resolveSettings({ seed: 1, workers: 0 })).toThrow(/workers must be an integer from 1 to 64/);
     expect(() => resolveSettings({ seed: 1, loops: 65 })).toThrow(/loops must be an integer from 1 to 64/);
