@@ -2,43 +2,86 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScenario } from '../../sim/run/run-scenario.js';
+import { runScenario, type ScenarioResult } from '../../sim/run/run-scenario.js';
 import { resolveSettings } from '../../sim/run/settings.js';
 import { WorkerPool } from '../../sim/run/worker-pool.js';
 import { CATALOG, CATALOG_GROUPS_MAX } from '../../sim/scenarios/catalog.js';
+import type { Scenario } from '../../sim/scenarios/types.js';
 import { startEmbeddedTestbed, type Testbed } from '../../sim/testbed/testbed.js';
 
-// The short form of every scenario on one embedded testbed: the CI version of
-// `redquorum sim --short`, with the same rules as the full run. Safe rows run a few
-// seconds; unsafe rows run until they have caught 5 violations (and their controls), or
-// their bound (SHORT_SETTINGS.evidenceBoundS), so a miss is a finding, not a coin toss. A
-// fixed seed makes a failure reproducible with `redquorum sim <id> --short --seed 20240611`.
+// The short form of every scenario: the CI version of `redquorum sim --short`, with the
+// same rules as the full run. Every row runs its duration, then on until it has its
+// evidence (targeted groups at their minimum, effects measured, named predictions seen;
+// unsafe rows 5 violations and their controls), or its bound (settings.evidenceBoundMs),
+// so a miss is a finding, not a coin toss. A fixed seed makes a failure reproducible with
+// `redquorum sim <id> --short --seed 20240611`.
 const SEED = 20_240_611;
 const settings = resolveSettings({ seed: SEED, short: true });
-// The longest row (an unsafe row at its bound) plus set-up, heal and the checkers.
-const SCENARIO_TIMEOUT_MS = settings.evidenceBoundMs + 30_000;
 
-describe('sim catalog, short form, embedded testbed', () => {
-  let testbed: Testbed | undefined;
+// Two lanes, each a testbed of its own running its rows one after the other (a testbed
+// is healed and flushed before each row): most of a row's time is waiting out TTLs, so
+// the long rows (delayed restarts, latency of a TTL) run beside the short ones. Rows go
+// to the lane with less planned time so far, in catalog order.
+const LANES = 2;
+// A row's time besides its workload: heal, flush, workers ready, checkers.
+const ROW_OVERHEAD_MS = 1_500;
+const plannedMs = (scenario: Scenario): number =>
+  Math.max(settings.runMs, scenario.minRunMs?.({ ttlMs: settings.ttlMs, nodes: 5 }) ?? 0) + ROW_OVERHEAD_MS;
+const laneOf = new Map<Scenario, number>();
+{
+  const totals = Array.from({ length: LANES }, () => 0);
+  for (const scenario of [...CATALOG].sort((a, b) => plannedMs(b) - plannedMs(a))) {
+    const lane = totals.indexOf(Math.min(...totals));
+    laneOf.set(scenario, lane);
+    totals[lane] = (totals[lane] ?? 0) + plannedMs(scenario);
+  }
+}
+// The longest row (one at its bound) plus set-up, heal and the checkers; a row's test
+// waits for the rows before it in its lane, each bounded the same way.
+const ROW_BOUND_MS = settings.evidenceBoundMs + 30_000;
+const rowTimeoutMs = (scenario: Scenario): number => {
+  const lane = laneOf.get(scenario);
+  return ROW_BOUND_MS * (CATALOG.filter((other) => laneOf.get(other) === lane).indexOf(scenario) + 1);
+};
+
+describe('sim catalog, short form, embedded testbeds', () => {
+  const testbeds: Testbed[] = [];
+  const results = new Map<Scenario, Promise<ScenarioResult>>();
   let outDir = '';
 
+  // The lanes start here and run in the background; each test waits for its own row.
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'redquorum-sim-'));
-    testbed = await startEmbeddedTestbed({ nodes: 5, groups: CATALOG_GROUPS_MAX });
-  });
+    for (let lane = 0; lane < LANES; lane += 1) testbeds.push(await startEmbeddedTestbed({ nodes: 5, groups: CATALOG_GROUPS_MAX }));
+    const lanes: Promise<unknown>[] = testbeds.map(() => Promise.resolve());
+    for (const scenario of CATALOG) {
+      const lane = laneOf.get(scenario) ?? 0;
+      const testbed = testbeds[lane] as Testbed;
+      const result = (lanes[lane] ?? Promise.resolve())
+        .catch(() => {})
+        .then(() => runScenario(testbed, scenario, { settings, outDir: join(outDir, scenario.id), prepareNext: true }));
+      // Read by the row's test; a rejection here is not unhandled, and the next row still runs.
+      result.catch(() => {});
+      lanes[lane] = result;
+      results.set(scenario, result);
+    }
+  }, 120_000);
 
   afterAll(async () => {
+    // Every row is done (or has failed) before the testbeds stop.
+    await Promise.allSettled(results.values());
     await WorkerPool.releaseSpares();
-    await testbed?.stop();
+    for (const testbed of testbeds) await testbed.stop();
     rmSync(outDir, { recursive: true, force: true });
-  });
+  }, ROW_BOUND_MS);
 
-  for (const [index, scenario] of CATALOG.entries()) {
+  for (const scenario of CATALOG) {
     it(
       `${scenario.id} matches the spec's prediction`,
       async () => {
-        if (!testbed) throw new Error('the testbed did not start');
-        const result = await runScenario(testbed, scenario, { settings, outDir: join(outDir, scenario.id), prepareNext: index < CATALOG.length - 1 });
+        const pending = results.get(scenario);
+        if (!pending) throw new Error('the testbeds did not start');
+        const result = await pending;
         const { observed, judgement, expected } = result;
         const context = `${scenario.id} (seed ${SEED}): ${JSON.stringify({ ...observed, problems: observed.problems.slice(0, 3) })}`;
         expect(observed.problems, context).toEqual([]);
@@ -52,7 +95,7 @@ describe('sim catalog, short form, embedded testbed', () => {
         expect(judgement.reasons, context).toEqual([]);
         expect(judgement.status, context).toBe('pass');
       },
-      SCENARIO_TIMEOUT_MS,
+      rowTimeoutMs(scenario),
     );
   }
 });
