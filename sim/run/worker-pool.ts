@@ -50,7 +50,14 @@ export class WorkerPool {
       child.on('exit', (code, signal) => {
         if (code !== 0 && code !== null) errors.push(`worker ${config.workerId} exited with code ${code}: ${stderrOf().trim()}`);
         else if (signal !== null && !state.killing) errors.push(`worker ${config.workerId} (pid ${child.pid ?? '?'}) died of ${signal} before its run ended`);
-        else if (code === 0 && !done) errors.push(`worker ${config.workerId} (pid ${child.pid ?? '?'}) exited before it finished its run`);
+        else if (code === 0) {
+          // 'exit' can come before the last IPC messages are read: judge `done` once the channel has closed.
+          const judgeDone = (): void => {
+            if (!done) errors.push(`worker ${config.workerId} (pid ${child.pid ?? '?'}) exited before it finished its run`);
+          };
+          if (child.connected) child.once('disconnect', judgeDone);
+          else setImmediate(judgeDone);
+        }
       });
       ready.push(waitForReady(child, config.workerId));
       child.send({ type: 'config', config } satisfies ToWorker);
@@ -118,6 +125,7 @@ export class WorkerPool {
   async kill(): Promise<void> {
     this.state.killing = true;
     await Promise.all(this.children.map((child) => killAndWait(child, 'SIGKILL')));
+    await Promise.all(this.children.map((child) => exited(child)));
   }
 
   /** Harness problems seen so far (worker crashes, workers that had to be killed). */
@@ -126,6 +134,8 @@ export class WorkerPool {
   }
 }
 
+// How long an exited worker's IPC channel may take to deliver its last messages and close.
+const CHANNEL_CLOSE_MAX_MS = 1_000;
 // Spares kept at most: a catalog's largest pool (the worker count of its rows).
 const SPARES_MAX = 64;
 // Idle forked workers for the next pool, and the tail of every worker's stderr.
@@ -155,9 +165,20 @@ function takeSpare(): ChildProcess | undefined {
   return undefined;
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
+/** Resolves once the child has exited and its IPC channel has closed (its last messages read). */
+async function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) await new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (child.connected) {
+    // Bounded: a channel that never reports its close must not hold the run.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CHANNEL_CLOSE_MAX_MS);
+      child.once('disconnect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+  await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 function waitForReady(child: ChildProcess, workerId: number): Promise<void> {
