@@ -1,8 +1,7 @@
-import type { MonotonicClock } from './clock.js';
 import { NodeTimeoutError } from './errors/node-timeout-error.js';
-import type { Reply } from './node.js';
-import type { Node } from './node.js';
+import type { Node, Reply } from './node.js';
 import { decide, quorumSize } from './quorum.js';
+import type { Runtime } from './runtime.js';
 import type { Client, ExecutionStats, NodeOutcome } from './types.js';
 
 /** One attempt's result, known as soon as a quorum for or against is. */
@@ -32,7 +31,7 @@ export function fanOut<T>(
   send: (node: Node, done: Reply) => void,
   judge: Judge<T>,
   timeoutMs: number,
-  clock: MonotonicClock,
+  runtime: Pick<Runtime, 'monotonicMs' | 'setTimer' | 'clearTimer'>,
 ): Promise<FanOut<T>> {
   const membershipSize = nodes.length;
   const votesFor = new Set<Client>();
@@ -42,6 +41,7 @@ export function fanOut<T>(
   let resolveAll!: (outcomes: readonly NodeOutcome[]) => void;
   const all = new Promise<readonly NodeOutcome[]>((resolve) => (resolveAll = resolve));
   const stats = all.then((): ExecutionStats => ({ membershipSize, quorumSize: quorumSize(membershipSize), votesFor, votesAgainst }));
+  const clock = runtime.monotonicMs;
   const sentMs = clock();
 
   return new Promise((resolve) => {
@@ -67,11 +67,11 @@ export function fanOut<T>(
         }
       }
       if (outcomes.size === membershipSize) {
-        clearTimeout(timer);
+        runtime.clearTimer(timer);
         resolveAll([...outcomes.values()].sort((a, b) => a.node - b.node));
       }
     };
-    const timer = setTimeout(() => {
+    const timer = runtime.setTimer(() => {
       for (const node of nodes) {
         if (!outcomes.has(node.index)) record(node, new NodeTimeoutError(node.index, node.address, timeoutMs), undefined);
       }

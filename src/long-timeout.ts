@@ -1,15 +1,16 @@
+import type { Runtime } from './runtime.js';
 import { TIMER_MAX_MS } from './settings.js';
 
 /**
- * setTimeout for any delay: Node fires timers longer than 2^31 - 1 ms at once, and
+ * A timer for any delay: Node fires timers longer than 2^31 - 1 ms at once, and
  * locks may last longer than that. Returns a function that cancels it.
  */
-export function setLongTimeout(callback: () => void, delayMs: number): () => void {
-  let timer: NodeJS.Timeout;
+export function setLongTimeout(callback: () => void, delayMs: number, runtime: Runtime): () => void {
+  let timer: unknown;
   let cancelled = false;
   const arm = (leftMs: number): void => {
     const stepMs = Math.max(0, Math.min(leftMs, TIMER_MAX_MS));
-    timer = setTimeout(() => {
+    timer = runtime.setTimer(() => {
       if (cancelled) return;
       if (leftMs > stepMs) arm(leftMs - stepMs);
       else callback();
@@ -18,6 +19,6 @@ export function setLongTimeout(callback: () => void, delayMs: number): () => voi
   arm(delayMs);
   return () => {
     cancelled = true;
-    clearTimeout(timer);
+    runtime.clearTimer(timer);
   };
 }

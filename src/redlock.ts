@@ -1,14 +1,18 @@
 import { EventEmitter } from 'node:events';
 import { abortableSleep } from './abortable-sleep.js';
 import { AttemptLog } from './attempt-log.js';
-import { monotonicMs, type MonotonicClock } from './clock.js';
 import { attemptChannel, publishAttempt } from './diagnostics.js';
 import { ExecutionError, type ExecutionFailure } from './errors/execution-error.js';
 import { ResourceLockedError } from './errors/resource-locked-error.js';
 import { failureReason } from './failure-reason.js';
 import { fanOut, type FanOut, type Judge } from './fan-out.js';
 import { Lock } from './lock.js';
-import { randomLockValue } from './lock-value.js';
+import { lockValueSource, type LockValueSource } from './lock-value.js';
+import { adaptClient } from './clients/adapt.js';
+import type { NodeClient } from './clients/node-client.js';
+import { resolveRuntime, type RedlockInternals } from './redlock-internals.js';
+import type { Runtime } from './runtime.js';
+import { acquireTracing, extendTracing, releaseTracing, type OperationContext } from './tracing.js';
 import { ReleaseNotifier } from './release-notifier.js';
 import { Node, type Reply } from './node.js';
 import { retryDelayMs } from './retry-delay.js';
@@ -22,13 +26,7 @@ import { validityMs } from './validity.js';
 /** node-redlock v5's words when an operation runs out of attempts. */
 const NO_QUORUM_MESSAGE = 'The operation was unable to achieve a quorum during its retry window.';
 
-/** Sources of time and randomness; tests and the fault lab replace them. */
-export interface RedlockInternals {
-  /** Monotonic ms. @default monotonicMs (CLOCK_MONOTONIC) */
-  readonly clock?: MonotonicClock;
-  /** [0, 1) for retry jitter. @default Math.random */
-  readonly random?: () => number;
-}
+export type { RedlockInternals } from './redlock-internals.js';
 
 type Routine<T> = (signal: RedlockAbortSignal) => Promise<T>;
 
@@ -45,29 +43,28 @@ export class Redlock extends EventEmitter {
   readonly clients: Set<Client>;
   readonly settings: Settings;
   private readonly nodes: readonly Node[];
-  private readonly clock: MonotonicClock;
-  private readonly random: () => number;
+  private readonly runtime: Runtime;
+  private readonly clock: () => number;
+  private readonly lockValue: LockValueSource;
   // Each lock's TTL, to size the per-node timeout of its release.
   private readonly durations = new WeakMap<Lock, number>();
   private notifier: ReleaseNotifier | undefined;
 
-  constructor(clients: Iterable<Client>, settings: Partial<Settings> = {}, internals: RedlockInternals = {}) {
+  constructor(clients: Iterable<Client | NodeClient>, settings: Partial<Settings> = {}, internals: RedlockInternals = {}) {
     super();
     const list = checkClients(clients);
     this.settings = Object.freeze(mergeSettings(DEFAULT_SETTINGS, settings));
-    if (internals === null || typeof internals !== 'object' || 'acquireScript' in internals || 'extendScript' in internals || 'releaseScript' in internals) {
-      throw new TypeError('the third argument takes { clock, random }; custom Lua scripts are not supported, since the lock protocol depends on its own');
-    }
+    this.runtime = resolveRuntime(internals);
+    this.clock = this.runtime.monotonicMs;
+    this.lockValue = lockValueSource(this.runtime.fillRandom);
     this.clients = new Set(list);
-    this.nodes = list.map((client, index) => new Node(index, client));
-    this.clock = internals.clock ?? monotonicMs;
-    this.random = internals.random ?? Math.random;
+    this.nodes = list.map((client, index) => new Node(index, client, adaptClient(client, index, this.runtime)));
   }
 
   /** Runs `quit()` on every client, and closes the release subscribers if any. */
   async quit(): Promise<void> {
     await this.notifier?.quit();
-    await Promise.all([...this.clients].map((client) => client.quit()));
+    await Promise.all([...this.clients].map((client) => (typeof client.quit === 'function' ? client.quit() : undefined)));
   }
 
   /**
@@ -75,19 +72,28 @@ export class Redlock extends EventEmitter {
    * agreed and validity time is left (TTL - elapsed - drift > 0); every failed attempt
    * is released on every node before the next.
    */
-  async acquire(resources: string[], duration: number, settings?: CallSettings): Promise<Lock> {
+  acquire(resources: string[], duration: number, settings?: CallSettings): Promise<Lock> {
+    if (!acquireTracing.hasSubscribers) return this.acquireUntraced(resources, duration, settings, undefined);
+    const context: OperationContext = { operation: 'acquire', resources: [...(Array.isArray(resources) ? resources : [])], durationMs: duration };
+    return acquireTracing.tracePromise(() => this.acquireUntraced(resources, duration, settings, context), context);
+  }
+
+  private async acquireUntraced(resources: string[], duration: number, settings: CallSettings | undefined, trace: OperationContext | undefined): Promise<Lock> {
     const keys = checkResources(resources);
     const ttlMs = checkDuration(duration);
     const s = mergeSettings(this.settings, settings);
     const signal = settings?.signal;
     signal?.throwIfAborted();
     if (!s.releaseNotifications) {
-      return this.acquireLoop(keys, ttlMs, s, signal, () => abortableSleep(this.retryDelay(s), signal));
+      return this.acquireLoop(keys, ttlMs, s, signal, () => abortableSleep(this.retryDelay(s), signal, this.runtime), trace);
     }
     // Waiters of this process for the same resources queue in one line: only the first
     // retries when a release is published, so a hot lock passes from one waiter to the
     // next in arrival order, at one attempt per release instead of one per waiter.
-    this.notifier ??= new ReleaseNotifier([...this.clients], { clock: this.clock, onError: (error) => this.emitError(error) });
+    this.notifier ??= new ReleaseNotifier(
+      this.nodes.map((node) => node.driver),
+      { runtime: this.runtime, onError: (error) => this.emitError(error) },
+    );
     const notifier = this.notifier;
     const ticket = notifier.joinLine(keys);
     const waitForTurn = async (sinceMs: number): Promise<void> => {
@@ -97,7 +103,7 @@ export class Redlock extends EventEmitter {
     let acquired = false;
     try {
       if (!ticket.first) await waitForTurn(this.clock());
-      const lock = await this.acquireLoop(keys, ttlMs, s, signal, waitForTurn);
+      const lock = await this.acquireLoop(keys, ttlMs, s, signal, waitForTurn, trace);
       acquired = true;
       return lock;
     } finally {
@@ -116,8 +122,9 @@ export class Redlock extends EventEmitter {
     s: Settings,
     signal: AbortSignal | undefined,
     waitToRetry: (attemptStartMs: number) => Promise<void>,
+    trace: OperationContext | undefined,
   ): Promise<Lock> {
-    const value = randomLockValue();
+    const value = this.lockValue();
     const scriptKeys = s.fencing ? [...keys, ...keys.map(fenceKey)] : keys;
     const args = [value, String(ttlMs), String(keys.length)];
     const timeoutMs = nodeTimeoutFor(s, ttlMs);
@@ -139,15 +146,19 @@ export class Redlock extends EventEmitter {
           const fence = s.fencing ? await this.writeFence(keys, votes.values.values(), timeoutMs) : undefined;
           const elapsedMs = this.clock() - startMs;
           const validity = validityMs(ttlMs, elapsedMs, s.driftFactor);
-          this.report('acquire', keys, attempt, votes, elapsedMs, validity);
+          this.report('acquire', keys, attempt, votes, elapsedMs, validity, trace);
           if (fence !== null && validity > 0) {
-            const lock = new Lock(this, keys, value, attempts.list, Date.now() + validity, startMs + elapsedMs + validity, fence);
+            if (trace) {
+              trace.validityMs = validity;
+              if (fence !== undefined) trace.fence = fence;
+            }
+            const lock = new Lock(this, keys, value, attempts.list, this.runtime.wallMs() + validity, startMs + elapsedMs + validity, fence, this.clock);
             this.durations.set(lock, ttlMs);
             return lock;
           }
           reason = fence === null ? 'unavailable' : 'validity';
         } else {
-          this.report('acquire', keys, attempt, votes, this.clock() - startMs);
+          this.report('acquire', keys, attempt, votes, this.clock() - startMs, undefined, trace);
           reason = failureReason(outcomes.values());
         }
       } catch (error) {
@@ -174,10 +185,18 @@ export class Redlock extends EventEmitter {
    * Releasing a lock that already expired is not an error; failing to reach a quorum
    * is, though the lock then still expires by itself.
    */
-  async release(lock: Lock, settings?: CallSettings): Promise<ExecutionResult> {
+  release(lock: Lock, settings?: CallSettings): Promise<ExecutionResult> {
+    if (!releaseTracing.hasSubscribers) return this.releaseUntraced(lock, settings, undefined);
+    const context: OperationContext = { operation: 'release', resources: [...((lock as Partial<Lock> | null)?.resources ?? [])] };
+    return releaseTracing.tracePromise(() => this.releaseUntraced(lock, settings, context), context);
+  }
+
+  private async releaseUntraced(lock: Lock, settings: CallSettings | undefined, trace: OperationContext | undefined): Promise<ExecutionResult> {
     checkLock(lock);
     const s = mergeSettings(this.settings, settings);
     lock.expiration = 0;
+    // Even a failed release ends the lock for its owner: no Lock of it is disposed again.
+    if (typeof lock.markReleased === 'function') lock.markReleased();
     const timeoutMs = nodeTimeoutFor(s, this.durations.get(lock) ?? 1000);
     const attempts = new AttemptLog();
     const attemptsMax = maxAttempts(s);
@@ -185,7 +204,7 @@ export class Redlock extends EventEmitter {
       const startMs = this.clock();
       const votes = await this.fanOut((node, done) => node.run(RELEASE, lock.resources, [lock.value, '1'], done), judgeAnyReply, timeoutMs);
       attempts.push(votes.stats);
-      this.report('release', lock.resources, attempt, votes, this.clock() - startMs);
+      this.report('release', lock.resources, attempt, votes, this.clock() - startMs, undefined, trace);
       if (votes.decision === 'for') return { attempts: attempts.list };
       if (attempt >= attemptsMax) {
         throw new ExecutionError(NO_QUORUM_MESSAGE, attempts.list, {
@@ -196,7 +215,7 @@ export class Redlock extends EventEmitter {
           lastAttempt: [...votes.outcomes.values()],
         });
       }
-      await abortableSleep(this.retryDelay(s), settings?.signal);
+      await abortableSleep(this.retryDelay(s), settings?.signal, this.runtime);
     }
   }
 
@@ -205,7 +224,13 @@ export class Redlock extends EventEmitter {
    * agree before the current validity ends; the old Lock is then spent (expiration 0)
    * and a new one, with the same value and fence, is returned.
    */
-  async extend(existing: Lock, duration: number, settings?: CallSettings): Promise<Lock> {
+  extend(existing: Lock, duration: number, settings?: CallSettings): Promise<Lock> {
+    if (!extendTracing.hasSubscribers) return this.extendUntraced(existing, duration, settings, undefined);
+    const context: OperationContext = { operation: 'extend', resources: [...((existing as Partial<Lock> | null)?.resources ?? [])], durationMs: duration };
+    return extendTracing.tracePromise(() => this.extendUntraced(existing, duration, settings, context), context);
+  }
+
+  private async extendUntraced(existing: Lock, duration: number, settings: CallSettings | undefined, trace: OperationContext | undefined): Promise<Lock> {
     checkLock(existing);
     const ttlMs = checkDuration(duration);
     const s = mergeSettings(this.settings, settings);
@@ -226,7 +251,7 @@ export class Redlock extends EventEmitter {
       outcomes = [...votes.outcomes.values()];
       const endMs = this.clock();
       const validity = validityMs(ttlMs, endMs - startMs, s.driftFactor);
-      this.report('extend', existing.resources, attempt, votes, endMs - startMs, validity);
+      this.report('extend', existing.resources, attempt, votes, endMs - startMs, validity, trace);
       if (votes.decision === 'for') {
         // A quorum reached after the old validity ended proves nothing about the gap.
         if (endMs >= existing.validUntilMs) {
@@ -235,7 +260,8 @@ export class Redlock extends EventEmitter {
         }
         if (validity > 0) {
           existing.expiration = 0;
-          const lock = new Lock(this, existing.resources, existing.value, attempts.list, Date.now() + validity, endMs + validity, existing.fence);
+          if (trace) trace.validityMs = validity;
+          const lock = existing.successor(attempts.list, this.runtime.wallMs() + validity, endMs + validity);
           this.durations.set(lock, ttlMs);
           return lock;
         }
@@ -249,7 +275,7 @@ export class Redlock extends EventEmitter {
         reason = 'expired';
         break;
       }
-      await abortableSleep(Math.min(leftMs, this.retryDelay(s)), signal);
+      await abortableSleep(Math.min(leftMs, this.retryDelay(s)), signal, this.runtime);
     }
     const message = attempts.count === 0 ? 'Cannot extend an already-expired lock.' : NO_QUORUM_MESSAGE;
     throw new ExecutionError(message, attempts.list, {
@@ -285,7 +311,7 @@ export class Redlock extends EventEmitter {
       acquire: () => this.acquire(resources, ttlMs, settings),
       extend: (lock) => this.extend(lock, ttlMs, settings),
       release: (lock) => this.release(lock, settings?.signal ? { ...settings, signal: undefined } : settings),
-      clock: this.clock,
+      runtime: this.runtime,
       thresholdMs: s.automaticExtensionThreshold,
       signal: settings?.signal,
       routine,
@@ -295,11 +321,11 @@ export class Redlock extends EventEmitter {
 
   /** The jittered pause before the next attempt. */
   private retryDelay(s: Settings): number {
-    return retryDelayMs(s.retryDelay, s.retryJitter, this.random);
+    return retryDelayMs(s.retryDelay, s.retryJitter, this.runtime.random);
   }
 
   private fanOut<T>(send: (node: Node, done: Reply) => void, judge: Judge<T>, timeoutMs: number): Promise<FanOut<T>> {
-    return fanOut(this.nodes, send, judge, timeoutMs, this.clock);
+    return fanOut(this.nodes, send, judge, timeoutMs, this.runtime);
   }
 
   /**
@@ -347,7 +373,22 @@ export class Redlock extends EventEmitter {
     });
   }
 
-  private report(operation: Operation, resources: readonly string[], attempt: number, votes: FanOut<unknown>, elapsedMs: number, validity?: number): void {
+  private report(
+    operation: Operation,
+    resources: readonly string[],
+    attempt: number,
+    votes: FanOut<unknown>,
+    elapsedMs: number,
+    validity: number | undefined,
+    trace: OperationContext | undefined,
+  ): void {
+    if (trace) {
+      trace.attempts = attempt;
+      let votesFor = 0;
+      for (const outcome of votes.outcomes.values()) if (outcome.vote === 'for') votesFor += 1;
+      trace.votesFor = votesFor;
+      trace.votesAgainst = votes.outcomes.size - votesFor;
+    }
     // Both consumers are optional; with neither, an attempt costs no event object.
     if (attemptChannel.hasSubscribers) {
       publishAttempt({

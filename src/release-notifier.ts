@@ -1,8 +1,7 @@
-import type { Redis } from 'ioredis';
-import { monotonicMs, type MonotonicClock } from './clock.js';
+import type { NodeClient, NodeSubscriber } from './clients/node-client.js';
+import { NODE_RUNTIME, type Runtime, type TimerHandle } from './runtime.js';
 import { releaseChannel } from './scripts.js';
 import { TIMER_MAX_MS } from './settings.js';
-import type { Client } from './types.js';
 
 /** How a wait for a release ended. */
 export type ReleaseWaitOutcome = 'notified' | 'timeout' | 'aborted';
@@ -20,8 +19,8 @@ export interface ReleaseNotifierOptions {
    * would. @default 10000 (1 to 1000000)
    */
   readonly channelsMax?: number;
-  /** Monotonic ms, for `sinceMs`. @default monotonicMs */
-  readonly clock?: MonotonicClock;
+  /** Clock (for `sinceMs`) and timers. @default NODE_RUNTIME */
+  readonly runtime?: Runtime;
   /**
    * Receives the subscriber connections' errors. They only cost notifications (a wait
    * then ends at its bound), but they are reported, not dropped.
@@ -66,7 +65,7 @@ interface ChannelState {
   readonly waiters: Set<Waiter>;
   /** Monotonic ms of the last release seen on this channel, from any node. */
   lastReleaseMs: number;
-  lingerTimer: NodeJS.Timeout | undefined;
+  lingerTimer: TimerHandle | undefined;
 }
 
 /**
@@ -84,22 +83,24 @@ interface ChannelState {
 export class ReleaseNotifier {
   private readonly lingerMs: number;
   private readonly channelsMax: number;
-  private readonly clock: MonotonicClock;
+  private readonly runtime: Runtime;
+  private readonly clock: () => number;
   private readonly onError: ((error: Error) => void) | undefined;
   private readonly channels = new Map<string, ChannelState>();
-  private subscribers: Client[] | undefined;
+  private subscribers: NodeSubscriber[] | undefined;
   private closed = false;
   // Lines per resource set, in arrival order; an empty line is deleted, so the map
   // holds at most one entry per resource set someone is waiting for.
   private readonly lines = new Map<string, Ticket[]>();
 
   constructor(
-    private readonly clients: readonly Client[],
+    private readonly clients: readonly NodeClient[],
     options: ReleaseNotifierOptions = {},
   ) {
     this.lingerMs = checkRange(options.lingerMs ?? DEFAULT_LINGER_MS, 'lingerMs', 0, LINGER_MS_MAX);
     this.channelsMax = checkRange(options.channelsMax ?? DEFAULT_CHANNELS_MAX, 'channelsMax', 1, CHANNELS_MAX_MAX, true);
-    this.clock = options.clock ?? monotonicMs;
+    this.runtime = options.runtime ?? NODE_RUNTIME;
+    this.clock = this.runtime.monotonicMs;
     this.onError = options.onError;
   }
 
@@ -170,14 +171,14 @@ export class ReleaseNotifier {
     }
     return new Promise((resolve) => {
       let settled = false;
-      const timer = setTimeout(() => waiter.settle('timeout'), Math.min(maxWaitMs, TIMER_MAX_MS));
+      const timer = this.runtime.setTimer(() => waiter.settle('timeout'), Math.min(maxWaitMs, TIMER_MAX_MS));
       const onAbort = (): void => waiter.settle('aborted');
       const waiter: Waiter = {
         channels,
         settle: (outcome) => {
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          this.runtime.clearTimer(timer);
           signal?.removeEventListener('abort', onAbort);
           for (const channel of channels) this.leave(channel, waiter);
           if (ticket) ticket.nudge = undefined;
@@ -203,20 +204,20 @@ export class ReleaseNotifier {
     if (this.closed) return;
     this.closed = true;
     for (const state of [...this.channels.values()]) {
-      clearTimeout(state.lingerTimer);
+      this.clearLinger(state);
       for (const waiter of [...state.waiters]) waiter.settle('timeout');
     }
     this.channels.clear();
     const subscribers = this.subscribers ?? [];
     this.subscribers = undefined;
     // disconnect(), not quit(): a subscriber to a dead node would wait for its reconnect.
-    for (const subscriber of subscribers) subscriber.disconnect();
+    for (const subscriber of subscribers) subscriber.close();
   }
 
   // The script publishes on the key as the server sees it, so with an ioredis keyPrefix
   // the channel carries the prefix too.
   private channelsOf(resource: string): string[] {
-    const prefixes = new Set(this.clients.map((client) => keyPrefixOf(client)));
+    const prefixes = new Set(this.clients.map((client) => client.keyPrefix ?? ''));
     return [...prefixes].map((prefix) => releaseChannel(prefix + resource));
   }
 
@@ -231,23 +232,21 @@ export class ReleaseNotifier {
         subscriber.subscribe(channel).catch((error: Error) => this.onError?.(error));
       }
     }
-    clearTimeout(state.lingerTimer);
-    state.lingerTimer = undefined;
+    this.clearLinger(state);
     state.waiters.add(waiter);
   }
 
   private leave(channel: string, waiter: Waiter): void {
     const state = this.channels.get(channel);
     if (!state || !state.waiters.delete(waiter) || state.waiters.size > 0 || this.closed) return;
-    state.lingerTimer = setTimeout(() => this.drop(channel), this.lingerMs);
     // A lingering subscription must not keep the process alive.
-    state.lingerTimer.unref();
+    state.lingerTimer = this.runtime.setTimer(() => this.drop(channel), this.lingerMs, true);
   }
 
   private drop(channel: string): void {
     const state = this.channels.get(channel);
     if (!state || state.waiters.size > 0) return;
-    clearTimeout(state.lingerTimer);
+    this.clearLinger(state);
     this.channels.delete(channel);
     for (const subscriber of this.subscribers ?? []) subscriber.unsubscribe(channel).catch((error: Error) => this.onError?.(error));
   }
@@ -263,21 +262,19 @@ export class ReleaseNotifier {
     return false;
   }
 
-  private ensureSubscribers(): Client[] {
-    if (this.subscribers) return this.subscribers;
-    this.subscribers = this.clients.map((client) => {
-      // The offline queue holds a SUBSCRIBE sent before the connection is up (even when the
-      // lock clients disable it), and autoResubscribe restores channels after a reconnect.
-      const subscriber = client.isCluster ? client.duplicate() : (client as Redis).duplicate({ enableOfflineQueue: true, autoResubscribe: true });
-      // Errors of a subscriber only cost notifications; an unhandled 'error' event would crash.
-      subscriber.on('error', (error: Error) => this.onError?.(error));
-      subscriber.on('message', (channel: string) => this.onRelease(channel));
-      // A subscriber only serves waits, which hold their own timers: its socket must not
-      // keep the process alive once the caller's own clients are closed.
-      subscriber.on('connect', () => (subscriber as { stream?: { unref?: () => void } }).stream?.unref?.());
-      return subscriber;
-    });
+  private ensureSubscribers(): NodeSubscriber[] {
+    this.subscribers ??= this.clients.map((client) =>
+      client.subscriber({
+        message: (channel) => this.onRelease(channel),
+        error: (error) => this.onError?.(error),
+      }),
+    );
     return this.subscribers;
+  }
+
+  private clearLinger(state: ChannelState): void {
+    if (state.lingerTimer !== undefined) this.runtime.clearTimer(state.lingerTimer);
+    state.lingerTimer = undefined;
   }
 
   private onRelease(channel: string): void {
@@ -287,11 +284,6 @@ export class ReleaseNotifier {
     // Oldest waiter first: it is the first to send its next attempt, which keeps the hand-off fair.
     for (const waiter of [...state.waiters]) waiter.settle('notified');
   }
-}
-
-function keyPrefixOf(client: Client): string {
-  const options = (client as { options?: { keyPrefix?: string; redisOptions?: { keyPrefix?: string } } }).options;
-  return options?.keyPrefix ?? options?.redisOptions?.keyPrefix ?? '';
 }
 
 function checkRange(value: number, name: string, min: number, max: number, integer = false): number {

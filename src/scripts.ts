@@ -2,13 +2,19 @@ import { createHash } from 'node:crypto';
 
 /**
  * The Lua scripts Redlock runs on every node. Each is atomic on its node, so a
- * multi-resource lock is all-or-nothing per node. ioredis's `defineCommand` runs them
- * with EVALSHA and falls back to EVAL when the server does not have them cached.
+ * multi-resource lock is all-or-nothing per node. Adapters send EVALSHA with `sha` and
+ * fall back to EVAL with `lua` when the server does not have the script cached.
  */
 export interface Script {
-  /** The command name defined on each client. */
+  /** A name for errors and diagnostics. */
   readonly name: string;
   readonly lua: string;
+  /** The SHA1 Redis caches the script under (what EVALSHA sends). */
+  readonly sha: string;
+}
+
+function script(name: string, lua: string): Script {
+  return Object.freeze({ name, lua, sha: createHash('sha1').update(lua).digest('hex') });
 }
 
 /** The channel a release publishes on, per resource, for waiters to wake up early. */
@@ -35,9 +41,7 @@ export function fenceKey(resource: string): string {
  * Returns {0, i} when resource i is held by another value; {1, fence} when every
  * resource was set, fence being the largest counter read ("0" without fencing).
  */
-export const ACQUIRE: Script = {
-  name: 'redquorumAcquire',
-  lua: `
+export const ACQUIRE: Script = script('redquorumAcquire', `
 local n = tonumber(ARGV[3])
 for i = 1, n do
   local held = redis.call('GET', KEYS[i])
@@ -52,16 +56,13 @@ for i = n + 1, #KEYS do
   if counter and tonumber(counter) > tonumber(fence) then fence = counter end
 end
 return {1, fence}
-`,
-};
+`);
 
 /**
  * KEYS: lock keys. ARGV: value, ttlMs. Compare-and-pexpire: extends only when every
  * key still holds this value. Returns 1 when extended, 0 otherwise.
  */
-export const EXTEND: Script = {
-  name: 'redquorumExtend',
-  lua: `
+export const EXTEND: Script = script('redquorumExtend', `
 for i = 1, #KEYS do
   if redis.call('GET', KEYS[i]) ~= ARGV[1] then return 0 end
 end
@@ -69,8 +70,7 @@ for i = 1, #KEYS do
   redis.call('PEXPIRE', KEYS[i], ARGV[2])
 end
 return 1
-`,
-};
+`);
 
 /**
  * KEYS: lock keys. ARGV: value, publish ('1' or '0'). Compare-and-delete: deletes only
@@ -79,9 +79,7 @@ return 1
  * attempt does not, or losers of a contended key would wake each other in a loop
  * while the winner holds it. Returns the number of keys deleted.
  */
-export const RELEASE: Script = {
-  name: 'redquorumRelease',
-  lua: `
+export const RELEASE: Script = script('redquorumRelease', `
 local count = 0
 for i = 1, #KEYS do
   if redis.call('GET', KEYS[i]) == ARGV[1] then
@@ -91,28 +89,19 @@ for i = 1, #KEYS do
   end
 end
 return count
-`,
-};
+`);
 
 /**
  * KEYS: fencing counters. ARGV: token. Raises each counter to the token, never lowers
  * it, so that the largest token issued is on a quorum before the lock is returned.
  */
-export const FENCE: Script = {
-  name: 'redquorumFence',
-  lua: `
+export const FENCE: Script = script('redquorumFence', `
 local token = tonumber(ARGV[1])
 for i = 1, #KEYS do
   local counter = redis.call('GET', KEYS[i])
   if not counter or tonumber(counter) < token then redis.call('SET', KEYS[i], ARGV[1]) end
 end
 return 1
-`,
-};
+`);
 
 export const SCRIPTS: readonly Script[] = [ACQUIRE, EXTEND, RELEASE, FENCE];
-
-/** The SHA1 Redis caches a script under (what EVALSHA sends). */
-export function scriptSha(script: Script): string {
-  return createHash('sha1').update(script.lua).digest('hex');
-}

@@ -1,7 +1,11 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { IoredisClient } from './clients/ioredis.js';
 
-/** One independent Redis master, reached through an ioredis client. */
-export type Client = Redis | Cluster;
+/**
+ * One independent Redis master as the caller gave it: node-redlock v5's type (an ioredis
+ * Redis or Cluster client). An object implementing NodeClient is accepted too; Redlock
+ * keeps the caller's objects as they are (`clients`, `votesFor`, `votesAgainst`).
+ */
+export type Client = IoredisClient;
 
 /**
  * The votes of one attempt, in node-redlock v5's shape. It resolves once every node

@@ -1,14 +1,14 @@
-import type { MonotonicClock } from './clock.js';
 import { ExecutionError } from './errors/execution-error.js';
 import type { Lock } from './lock.js';
 import { setLongTimeout } from './long-timeout.js';
+import type { Runtime } from './runtime.js';
 import type { RedlockAbortSignal } from './types.js';
 
 export interface UsingParams<T> {
   acquire(): Promise<Lock>;
   extend(lock: Lock): Promise<Lock>;
   release(lock: Lock): Promise<unknown>;
-  readonly clock: MonotonicClock;
+  readonly runtime: Runtime;
   /** Extend this many ms before validity ends. */
   readonly thresholdMs: number;
   /** The caller's signal: aborting it aborts the routine's signal too. */
@@ -46,10 +46,10 @@ export async function runUsing<T>(params: UsingParams<T>): Promise<T> {
   const schedule = (): void => {
     cancelExtension();
     cancelExpiry();
-    const leftMs = lock.validUntilMs - params.clock();
+    const leftMs = lock.validUntilMs - params.runtime.monotonicMs();
     cancelExtension = setLongTimeout(() => {
       extension = extendNow();
-    }, leftMs - params.thresholdMs);
+    }, leftMs - params.thresholdMs, params.runtime);
     cancelExpiry = setLongTimeout(() => {
       abort(
         new ExecutionError('The lock expired before it could be extended.', [], {
@@ -60,7 +60,7 @@ export async function runUsing<T>(params: UsingParams<T>): Promise<T> {
           lastAttempt: [],
         }),
       );
-    }, leftMs);
+    }, leftMs, params.runtime);
   };
 
   const extendNow = async (): Promise<void> => {

@@ -39,17 +39,15 @@ export function checkResources(resources: unknown): string[] {
   return [...resources] as string[];
 }
 
-/** Clients: 1 or more distinct ioredis clients, each one independent master. */
+/**
+ * Clients: 1 or more distinct client objects, each one independent master (which
+ * driver each is, is told by adaptClient, which names a client it cannot use).
+ */
 export function checkClients(clients: unknown): Client[] {
   if (clients === null || typeof clients !== 'object' || !(Symbol.iterator in clients)) {
-    throw new TypeError('clients must be an iterable of 1 or more ioredis clients');
+    throw new TypeError('clients must be an iterable of 1 or more Redis clients');
   }
   const unique = [...new Set(clients as Iterable<unknown>)];
   if (unique.length === 0) throw new RangeError('Redlock must be instantiated with at least one redis client. (clients: got 0; allowed: 1 or more)');
-  unique.forEach((client, index) => {
-    if (client === null || typeof client !== 'object' || typeof (client as { defineCommand?: unknown }).defineCommand !== 'function') {
-      throw new TypeError(`clients[${index}] must be an ioredis Redis or Cluster client`);
-    }
-  });
   return unique as Client[];
 }

@@ -19,6 +19,12 @@ export interface NodeClient {
    */
   readonly ready: boolean;
   /**
+   * The prefix the driver adds to every key (ioredis `keyPrefix`). Release channels are
+   * named after the key as the server sees it, so the notifier subscribes with it.
+   * @default '' (no prefix)
+   */
+  readonly keyPrefix?: string;
+  /**
    * Runs one of the library's scripts (EVALSHA, EVAL when the server lacks it) and
    * calls `done` exactly once, with the driver's own error object on failure.
    */

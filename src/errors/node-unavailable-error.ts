@@ -1,7 +1,7 @@
 /**
- * A node's client is not connected (ioredis status `reconnecting`, `close` or `end`),
- * so the command is not sent: a queued command would stall the attempt instead of
- * failing fast.
+ * A node's client is not connected (for ioredis: status `reconnecting`, `close` or
+ * `end`), so the command is not sent: a queued command would stall the attempt instead
+ * of failing fast.
  */
 export class NodeUnavailableError extends Error {
   override readonly name = 'NodeUnavailableError';
@@ -11,6 +11,6 @@ export class NodeUnavailableError extends Error {
     readonly address: string,
     readonly status: string,
   ) {
-    super(`node ${node} (${address}) is not connected (ioredis status "${status}")`);
+    super(`node ${node} (${address}) is not connected (client status "${status}")`);
   }
 }

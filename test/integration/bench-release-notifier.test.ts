@@ -2,7 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { RedisServers } from '../../sim/testbed/redis-servers.js';
 import { Redlock } from '../../src/index.js';
+import { IoredisNodeClient } from '../../src/clients/ioredis.js';
 import { ReleaseNotifier } from '../../src/release-notifier.js';
+import { NODE_RUNTIME } from '../../src/runtime.js';
 import { releaseChannel } from '../../src/scripts.js';
 
 // Long enough that a wait resolved by a message cannot be mistaken for a timeout.
@@ -36,7 +38,7 @@ describe('ReleaseNotifier against real redis-server', () => {
   }
 
   function notifier(list: Redis[], options: ConstructorParameters<typeof ReleaseNotifier>[1] = {}): ReleaseNotifier {
-    const created = new ReleaseNotifier(list, options);
+    const created = new ReleaseNotifier(list.map((client) => new IoredisNodeClient(client, NODE_RUNTIME)), options);
     notifiers.push(created);
     return created;
   }

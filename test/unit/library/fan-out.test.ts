@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fanOut } from '../../../src/fan-out.js';
 import type { Node } from '../../../src/node.js';
+import { NODE_RUNTIME } from '../../../src/runtime.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -21,13 +22,18 @@ function scriptedNodes(count: number): { nodes: Node[]; pending: Pending[] } {
   return { nodes, pending };
 }
 
+/** Node's real timers with the test's clock. */
+function runtimeAt(monotonicMs: () => number) {
+  return { ...NODE_RUNTIME, monotonicMs };
+}
+
 const judge = (reply: unknown): { value: unknown } | Error => (reply === 'OK' ? { value: reply } : new Error(String(reply)));
 
 describe('fanOut', () => {
   it('decides for as soon as a quorum agrees, without waiting for stragglers', async () => {
     const { nodes, pending } = scriptedNodes(5);
     let nowMs = 0;
-    const result = fanOut(nodes, parked(pending), judge, 60_000, () => nowMs);
+    const result = fanOut(nodes, parked(pending), judge, 60_000, runtimeAt(() => nowMs));
     let decided = false;
     void result.then(() => (decided = true));
     nowMs = 3;
@@ -58,7 +64,7 @@ describe('fanOut', () => {
 
   it('decides against once a quorum is impossible, keeping each cause', async () => {
     const { nodes, pending } = scriptedNodes(4);
-    const result = fanOut(nodes, parked(pending), judge, 60_000, () => 0);
+    const result = fanOut(nodes, parked(pending), judge, 60_000, runtimeAt(() => 0));
     pending[1]!.resolve('LOCKED');
     pending[2]!.reject(new Error('ECONNRESET'));
     const votes = await result;
@@ -68,7 +74,7 @@ describe('fanOut', () => {
 
   it('counts a node that does not answer in time as a NodeTimeoutError vote, once', async () => {
     const { nodes, pending } = scriptedNodes(3);
-    const result = fanOut(nodes, parked(pending), judge, 20, () => 0);
+    const result = fanOut(nodes, parked(pending), judge, 20, runtimeAt(() => 0));
     pending[0]!.resolve('OK');
     const votes = await result;
     expect(votes.decision).toBe('against');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, mergeSettings, nodeTimeoutFor } from '../../../src/settings.js';
+import { adaptClient } from '../../../src/clients/adapt.js';
+import { NODE_RUNTIME } from '../../../src/runtime.js';
 import { checkClients, checkDuration, checkResources, DURATION_MESSAGE } from '../../../src/validate.js';
 
 describe('settings', () => {
@@ -73,6 +75,7 @@ describe('argument checks', () => {
     expect(() => checkClients([])).toThrow(RangeError);
     expect(() => checkClients([])).toThrow(/at least one redis client/);
     expect(() => checkClients(undefined)).toThrow(TypeError);
-    expect(() => checkClients([{}])).toThrow(/clients\[0\] must be an ioredis Redis or Cluster client/);
+    expect(() => adaptClient({}, 0, NODE_RUNTIME)).toThrow(TypeError);
+    expect(() => adaptClient({}, 0, NODE_RUNTIME)).toThrow(/clients\[0\] must be an ioredis Redis or Cluster client, or an object implementing NodeClient/);
   });
 });

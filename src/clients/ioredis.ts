@@ -1,0 +1,148 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { Runtime } from '../runtime.js';
+import type { Script } from '../scripts.js';
+import type { NodeClient, NodeSubscriber, Reply, SubscriberEvents } from './node-client.js';
+
+/** One independent Redis master (or one Redis Cluster), reached through an ioredis client. */
+export type IoredisClient = Redis | Cluster;
+
+// ioredis states in which a command would wait in the offline queue for a reconnect
+// that may never come; such a node votes against at once instead.
+const DOWN_STATUSES = new Set(['reconnecting', 'close', 'end']);
+
+type ScriptCall = (shaOrLua: string, keyCount: number, ...keysArgsAndCallback: unknown[]) => Promise<unknown>;
+
+interface Batch {
+  evalsha: ScriptCall;
+  exec(): Promise<unknown>;
+}
+
+/** Redis or Cluster from ioredis, told apart from other drivers by the methods we call. */
+export function isIoredisClient(client: object): client is IoredisClient {
+  const c = client as Record<string, unknown>;
+  return typeof c['evalsha'] === 'function' && typeof c['duplicate'] === 'function' && typeof c['pipeline'] === 'function' && typeof c['status'] === 'string';
+}
+
+/**
+ * NodeClient over an ioredis Redis or Cluster client.
+ *
+ * Commands sent in the same tick after the first go to the server as one pipeline (one
+ * write, one read), which is what lets many concurrent lockers share a connection
+ * cheaply, while a lone command pays no pipeline overhead. A client that auto-pipelines
+ * already, and a Cluster client (whose pipelines must not cross slots), get each command
+ * directly. Scripts go out as EVALSHA, and as EVAL once when the server answers NOSCRIPT
+ * (a restarted or flushed server has an empty script cache).
+ */
+export class IoredisNodeClient implements NodeClient {
+  readonly address: string;
+  readonly cluster: boolean;
+  /** The prefix ioredis adds to every key, and so to the release channels the server publishes on. */
+  readonly keyPrefix: string;
+  private readonly batching: boolean;
+  private batch: Batch | undefined;
+  private busyThisTick = false;
+
+  constructor(
+    readonly client: IoredisClient,
+    private readonly runtime: Runtime,
+  ) {
+    this.cluster = (client as { isCluster?: boolean }).isCluster === true;
+    this.address = addressOf(client, this.cluster);
+    const options = (client as { options?: { enableAutoPipelining?: boolean; keyPrefix?: string; redisOptions?: { keyPrefix?: string } } }).options;
+    this.keyPrefix = options?.keyPrefix ?? options?.redisOptions?.keyPrefix ?? '';
+    this.batching = !this.cluster && options?.enableAutoPipelining !== true;
+  }
+
+  /** ioredis's connection status (`ready`, `reconnecting`, ...). */
+  get status(): string {
+    return this.client.status;
+  }
+
+  get ready(): boolean {
+    return !DOWN_STATUSES.has(this.client.status);
+  }
+
+  runScript(script: Script, keys: readonly string[], args: readonly string[], done: Reply): void {
+    // The first command of a tick goes straight out; the ones that follow it in the same
+    // tick share one pipeline, written after it, so their order on the wire is kept.
+    if (!this.batching || !this.busyThisTick) {
+      if (this.batching) {
+        this.busyThisTick = true;
+        this.runtime.defer(this.flush);
+      }
+      const call = this.client.evalsha.bind(this.client) as unknown as ScriptCall;
+      call(script.sha, keys.length, ...keys, ...args).then(
+        (reply) => done(null, reply),
+        (error: unknown) => this.fallBack(script, keys, args, asError(error), done),
+      );
+      return;
+    }
+    this.batch ??= this.client.pipeline() as unknown as Batch;
+    this.batch.evalsha(script.sha, keys.length, ...keys, ...args, (error: Error | null, reply: unknown) => {
+      if (error) this.fallBack(script, keys, args, error, done);
+      else done(null, reply);
+    });
+  }
+
+  subscriber(events: SubscriberEvents): NodeSubscriber {
+    // The offline queue holds a SUBSCRIBE sent before the connection is up (even when the
+    // lock clients disable it), and autoResubscribe restores channels after a reconnect.
+    const subscriber = this.cluster ? (this.client as Cluster).duplicate() : (this.client as Redis).duplicate({ enableOfflineQueue: true, autoResubscribe: true });
+    // Errors of a subscriber only cost notifications; an unhandled 'error' event would crash.
+    subscriber.on('error', (error: Error) => events.error(error));
+    subscriber.on('message', (channel: string) => events.message(channel));
+    // A subscriber only serves waits, which hold their own timers: its socket must not
+    // keep the process alive once the caller's own clients are closed.
+    subscriber.on('connect', () => (subscriber as { stream?: { unref?: () => void } }).stream?.unref?.());
+    return {
+      subscribe: async (channel) => {
+        await subscriber.subscribe(channel);
+      },
+      unsubscribe: async (channel) => {
+        await subscriber.unsubscribe(channel);
+      },
+      // disconnect(), not quit(): a subscriber to a dead node would wait for its reconnect.
+      close: () => subscriber.disconnect(),
+    };
+  }
+
+  private fallBack(script: Script, keys: readonly string[], args: readonly string[], error: Error, done: Reply): void {
+    if (!error.message.startsWith('NOSCRIPT')) {
+      done(error);
+      return;
+    }
+    const call = this.client.eval.bind(this.client) as unknown as ScriptCall;
+    call(script.lua, keys.length, ...keys, ...args).then(
+      (reply) => done(null, reply),
+      (evalError: unknown) => done(asError(evalError)),
+    );
+  }
+
+  private readonly flush = (): void => {
+    const batch = this.batch;
+    this.batch = undefined;
+    this.busyThisTick = false;
+    // Every command's error reaches its own callback; exec's rejection repeats the first.
+    batch?.exec().catch(() => undefined);
+  };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+type StartupNode = string | number | { host?: string; port?: number | string } | undefined;
+
+function addressOf(client: IoredisClient, cluster: boolean): string {
+  if (cluster) {
+    // A Cluster is named by its first configured node: the one the caller wrote down.
+    const first = (client as unknown as { startupNodes?: StartupNode[] }).startupNodes?.[0];
+    if (typeof first === 'string') return first.includes(':') ? first.replace(/^redis:\/\//, '') : `${first}:6379`;
+    if (typeof first === 'number') return `localhost:${first}`;
+    if (first && typeof first === 'object') return `${first.host ?? 'localhost'}:${first.port ?? 6379}`;
+    return 'cluster';
+  }
+  const options = (client as { options?: { host?: string; port?: number; path?: string } }).options;
+  if (options?.path) return options.path;
+  return `${options?.host ?? 'localhost'}:${options?.port ?? 6379}`;
+}
