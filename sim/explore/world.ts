@@ -24,6 +24,8 @@ export interface RunResult {
   readonly simulatedMs: number;
   readonly events: number;
   readonly end: RunEnd;
+  /** Clients whose operations had not all ended when the run stopped. */
+  readonly unfinishedClients: number;
 }
 
 /** Bound of events per run: a run that would not end stops here and says so. */
@@ -99,22 +101,24 @@ export async function runScenario(scenario: Scenario): Promise<RunResult> {
   subscribe('redquorum:attempt', onAttempt);
   try {
     let finished = 0;
+    let failure: unknown;
     for (const ctx of contexts) {
       // Each client starts from an event of its own, so that it starts paused if it must.
       scheduler.at(0, () => {
         runClient(ctx, () => (operations += 1)).then(
           () => (finished += 1),
           (error: unknown) => {
-            throw error;
+            failure ??= error;
           },
         );
       }, ctx.actor);
     }
     const eventsMax = Math.max(1, scenario.clients.length * scenario.opsPerClient) * EVENTS_PER_OP_MAX;
-    let end: RunEnd = await scheduler.run(Number.POSITIVE_INFINITY, eventsMax);
-    if (end === 'idle' && finished < contexts.length) end = 'idle';
+    const end = await scheduler.run(Number.POSITIVE_INFINITY, eventsMax);
+    // The workload records every library error as an outcome; anything escaping it is a simulator bug.
+    if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
     for (const ctx of contexts) await ctx.redlock.quit();
-    return { history, attempts, operations, simulatedMs: scheduler.nowMs, events: scheduler.eventCount, end };
+    return { history, attempts, operations, simulatedMs: scheduler.nowMs, events: scheduler.eventCount, end, unfinishedClients: contexts.length - finished };
   } finally {
     unsubscribe('redquorum:attempt', onAttempt);
   }

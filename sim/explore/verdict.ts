@@ -1,0 +1,58 @@
+import { runChecker, type CheckResult } from '../checker/check-result.js';
+import { checkFencing, type FencingDetails } from '../checker/fencing.js';
+import { checkMutex, type MutexDetails } from '../checker/mutex.js';
+import { checkTokenOrder, type TokenOrderDetails } from '../checker/token-order.js';
+import type { HistoryEvent } from '../history/types.js';
+import type { RunResult } from './world.js';
+
+/** What a run can show that it must not. */
+export type Anomaly =
+  /** Two holders of one resource at once (the lock checker). */
+  | 'dual-holder'
+  /** A token not above one completed before it began (the token-order checker). */
+  | 'token-regression'
+  /** The register accepted a write out of token order (the register checker). */
+  | 'stale-write-accepted'
+  /** A holder wrote after its validity had ended: "finish within validity" broken. */
+  | 'late-write'
+  /** A checker could not judge the history. */
+  | 'checker-unknown'
+  /** The run hit its event bound, or a client never finished: a liveness failure. */
+  | 'stuck';
+
+export const ANOMALIES: readonly Anomaly[] = ['dual-holder', 'token-regression', 'stale-write-accepted', 'late-write', 'checker-unknown', 'stuck'];
+
+export interface Verdict {
+  /** Count per anomaly found (absent: none). */
+  readonly anomalies: ReadonlyMap<Anomaly, number>;
+  readonly mutex: CheckResult<MutexDetails>;
+  readonly tokens: CheckResult<TokenOrderDetails>;
+  readonly register: CheckResult<FencingDetails>;
+}
+
+/** Runs the lab's pure checkers over a simulated run's history. */
+export function judge(run: RunResult): Verdict {
+  const history: readonly HistoryEvent[] = run.history;
+  const mutex = runChecker('mutex', () => checkMutex(history, { maxViolationsListed: 10 }));
+  const tokens = runChecker('token-order', () => checkTokenOrder(history));
+  const register = runChecker('fencing', () => checkFencing(history, { fenced: true, maxExamples: 10 }));
+  const anomalies = new Map<Anomaly, number>();
+  const add = (anomaly: Anomaly, count: number): void => {
+    if (count > 0) anomalies.set(anomaly, (anomalies.get(anomaly) ?? 0) + count);
+  };
+  for (const result of [mutex, tokens, register]) if (result.valid === 'unknown') add('checker-unknown', 1);
+  if (mutex.valid !== 'unknown') add('dual-holder', mutex.details.violationCount);
+  if (tokens.valid !== 'unknown') add('token-regression', tokens.details.regressionCount);
+  if (register.valid !== 'unknown') {
+    add('stale-write-accepted', register.details.outOfOrderAccepted ?? 0);
+    add('late-write', register.details.lateWrites);
+  }
+  if (run.end !== 'idle' || run.unfinishedClients > 0) add('stuck', 1);
+  return { anomalies, mutex, tokens, register };
+}
+
+/** "dual-holder x3, late-write x1", or "none". */
+export function describeAnomalies(anomalies: ReadonlyMap<Anomaly, number>): string {
+  if (anomalies.size === 0) return 'none';
+  return ANOMALIES.filter((a) => anomalies.has(a)).map((a) => `${a} x${anomalies.get(a) ?? 0}`).join(', ');
+}
