@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { simCommand } from '../sim/cli-command.js';
+import { exploreCommand } from '../sim/explore/explore-command.js';
 import { benchCommand } from './bench-command.js';
 
 /**
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
     .showHelpAfterError();
   program.addCommand(simCommand());
   program.addCommand(benchCommand());
+  program.addCommand(exploreCommand());
   await program.parseAsync(process.argv);
 }
 

@@ -24,6 +24,8 @@ export interface SimLinkContext {
   readonly link: Link;
   /** The wait before reconnect attempt `n` (1, 2, ...), true ms, as a driver's retry strategy. */
   readonly reconnectDelayMs: (attempt: number) => number;
+  /** Hears every command a node runs for this link (timelines only; costs nothing when absent). */
+  readonly trace?: (args: readonly string[], reply: RedisReply) => void;
 }
 
 /** A reply in the driver's shape: integers as numbers, bulk strings as strings, nil as null, errors as Errors. */
@@ -77,6 +79,7 @@ class DriverConnection {
         if (!node.up || node.epoch !== epoch) return;
         onArrive?.();
         const reply = node.execute(args);
+        this.ctx.trace?.(args, reply);
         this.reply(id, reply);
       },
       node.actor,

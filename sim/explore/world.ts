@@ -7,6 +7,7 @@ import { ClockModel } from './clock-model.js';
 import { LuaVm } from './lua-vm.js';
 import { Link } from './network.js';
 import { FencedRegister } from './register.js';
+import type { RedisReply } from './reply.js';
 import type { Fault, Scenario } from './scenario.js';
 import { Actor, Scheduler, type RunEnd } from './scheduler.js';
 import { SimNode } from './sim-node.js';
@@ -45,7 +46,22 @@ export function luaVm(): LuaVm {
  * register, the network and the faults. Attempts are counted on the library's own
  * `redquorum:attempt` channel, so the count is what the library did, not what was asked.
  */
-export async function runScenario(scenario: Scenario): Promise<RunResult> {
+/** One command a node ran, for timelines. */
+export interface TraceEntry {
+  readonly timeMs: number;
+  readonly node: number;
+  readonly client: number;
+  readonly args: readonly string[];
+  readonly reply: RedisReply;
+}
+
+export interface RunOptions {
+  /** Hears every command the nodes run. @default none */
+  readonly trace?: (entry: TraceEntry) => void;
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
+  const trace = options.trace;
   const scheduler = new Scheduler();
   const root = new Random(scenario.seed);
   const now = (): number => scheduler.nowMs;
@@ -76,6 +92,7 @@ export async function runScenario(scenario: Scenario): Promise<RunResult> {
         link,
         // ioredis's default retry strategy, min(50 x attempt, 2000) ms, with a little spread.
         reconnectDelayMs: (attempt) => Math.min(50 * attempt, 2000) * (0.5 + reconnectRandom.next()),
+        ...(trace === undefined ? {} : { trace: (args: readonly string[], reply: RedisReply) => trace({ timeMs: scheduler.nowMs, node: n, client: c, args, reply }) }),
       });
     });
     drivers.push(row);
