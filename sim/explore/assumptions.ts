@@ -9,9 +9,6 @@ export interface Breach {
   readonly causes: readonly Anomaly[];
 }
 
-// What within mode allows; anything beyond is a breach (see swarm.ts).
-const RATE_SHARE_SAFE = 0.4;
-const PERIODIC_MS_SAFE = 0.5;
 
 /**
  * The assumption-breaking parts of a scenario: what the spec says may break safety, and
@@ -20,7 +17,6 @@ const PERIODIC_MS_SAFE = 0.5;
  */
 export function breaches(scenario: Scenario): Breach[] {
   const found: Breach[] = [];
-  const df = scenario.driftFactor;
   for (const fault of scenario.faults) {
     if (fault.kind === 'crash' && fault.persistence === 'none') {
       const early = fault.downMs < scenario.ttlMs;
@@ -38,13 +34,8 @@ export function breaches(scenario: Scenario): Breach[] {
       found.push({ name: 'client-pause', detail: `client ${fault.client} paused ${fault.durationMs} ms at ${fault.atMs} ms`, causes: ['late-write'] });
     }
   }
-  scenario.nodeClocks.forEach((clock, n) => {
-    if (clock.rate > 1 + RATE_SHARE_SAFE * df) found.push({ name: 'fast-clock', detail: `node ${n} clock runs x${clock.rate.toFixed(4)}`, causes: ['dual-holder'] });
-    if (clock.periodicMs > PERIODIC_MS_SAFE) found.push({ name: 'clock-error', detail: `node ${n} wall clock error +-${clock.periodicMs.toFixed(1)} ms`, causes: ['dual-holder'] });
-  });
-  scenario.clientClocks.forEach((clock, c) => {
-    if (clock.rate < 1 - RATE_SHARE_SAFE * df) found.push({ name: 'slow-client-clock', detail: `client ${c} monotonic clock runs x${clock.rate.toFixed(4)}`, causes: ['dual-holder'] });
-  });
+  const clockBreach = clockBeyondAllowance(scenario);
+  if (clockBreach !== undefined) found.push(clockBreach);
   scenario.clients.forEach((variant, c) => {
     if (variant === 'no-validity-check') found.push({ name: 'no-validity-check', detail: `client ${c} ignores elapsed time`, causes: ['dual-holder'] });
     if (variant === 'plain-del-release') found.push({ name: 'plain-del-release', detail: `client ${c} releases by plain DEL and overruns`, causes: ['dual-holder', 'late-write'] });
@@ -56,4 +47,29 @@ export function breaches(scenario: Scenario): Breach[] {
 export function unexplained(anomalies: ReadonlyMap<Anomaly, number>, scenario: Scenario): Anomaly[] {
   const explicable = new Set(breaches(scenario).flatMap((b) => b.causes));
   return [...anomalies.keys()].filter((anomaly) => !explicable.has(anomaly));
+}
+
+/**
+ * Whether some node's key can expire, in true time, before some client's validity for
+ * it ends: a key set for TTL on node n lives at least TTL / rate_n - 2 x periodic_n true
+ * ms (its clock's error can swing both ways in between), while a validity lasts at most
+ * (TTL - drift) / rate_c true ms after the attempt began. Within the allowance the first
+ * is never the shorter.
+ */
+function clockBeyondAllowance(s: Scenario): Breach | undefined {
+  const driftAllowanceMs = Math.round(s.ttlMs * s.driftFactor) + 2;
+  for (const [n, node] of s.nodeClocks.entries()) {
+    for (const [c, client] of s.clientClocks.entries()) {
+      const keyLifeMs = s.ttlMs / node.rate - 2 * node.periodicMs;
+      const validityMs = (s.ttlMs - driftAllowanceMs) / client.rate;
+      if (keyLifeMs < validityMs) {
+        return {
+          name: node.rate > 1 && client.rate >= 1 ? 'fast-clock' : node.rate <= 1 && client.rate < 1 ? 'slow-client-clock' : 'clock-drift',
+          detail: `node ${n} clock x${node.rate.toFixed(4)} +-${node.periodicMs.toFixed(1)} ms, client ${c} clock x${client.rate.toFixed(4)}: keys can live ${keyLifeMs.toFixed(1)} ms, validity ${validityMs.toFixed(1)} ms`,
+          causes: ['dual-holder'],
+        };
+      }
+    }
+  }
+  return undefined;
 }

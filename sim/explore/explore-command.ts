@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { randomSeed, SEED_MAX } from '../random.js';
 import { exploreMain } from './explore-main.js';
 import type { ExploreVariant } from './scenario.js';
+import { SWARM_KINDS, type SwarmKind } from './swarm.js';
 
 interface RawExploreOptions {
   readonly seed?: number;
@@ -11,6 +12,7 @@ interface RawExploreOptions {
   readonly timeLimit: number;
   readonly withinAssumptions?: boolean;
   readonly controls?: readonly ExploreVariant[];
+  readonly faults?: readonly SwarmKind[];
   readonly replay?: string;
   readonly shrink: boolean;
   readonly shrinkRuns: number;
@@ -35,6 +37,7 @@ export function exploreCommand(): Command {
     .option('--time-limit <s>', 'stop after this many seconds, 1 to 86400', integerArg('--time-limit', 1, 86_400), 600)
     .option('--within-assumptions', "only faults inside the Redlock spec's assumptions: bounded drift below driftFactor, delayed restarts, AOF always, no client pause beyond validity")
     .option('--controls <list>', `add negative-control clients to every scenario: ${CONTROLS.join(', ')} (comma-separated)`, controlsArg)
+    .option('--faults <list>', `the fault kinds a seed may enable: ${SWARM_KINDS.join(', ')} (comma-separated; default all)`, faultsArg)
     .option('--replay <scenario>', 'run one scenario: an encoded one (v1....) or the seed of one, with the same --within-assumptions, --ops-per-run and --controls')
     .option('--no-shrink', 'print violations without shrinking them')
     .option('--shrink-runs <n>', 'most runs spent shrinking one counterexample, 1 to 100000', integerArg('--shrink-runs', 1, 100_000), 300)
@@ -50,6 +53,7 @@ export function exploreCommand(): Command {
           runsMax: options.runs,
           timeLimitMs: options.timeLimit * 1000,
           controls: options.controls ?? [],
+          kinds: options.faults ?? SWARM_KINDS,
           shrink: options.shrink,
           shrinkRunsMax: options.shrinkRuns,
           replay: options.replay,
@@ -57,6 +61,14 @@ export function exploreCommand(): Command {
         (line) => process.stdout.write(`${line}\n`),
       );
     });
+}
+
+function faultsArg(value: string): SwarmKind[] {
+  const names = value.split(',').map((s) => s.trim());
+  for (const name of names) {
+    if (!SWARM_KINDS.includes(name as SwarmKind)) throw new InvalidArgumentError(`--faults takes ${SWARM_KINDS.join(', ')} (comma-separated), got "${name}"`);
+  }
+  return names as SwarmKind[];
 }
 
 function controlsArg(value: string): ExploreVariant[] {

@@ -2,10 +2,10 @@ import { breaches, unexplained } from './assumptions.js';
 import { explore, summaryLine, type ExploreSummary, type Finding } from './explore.js';
 import type { ExploreVariant, Scenario } from './scenario.js';
 import { decodeScenario, encodeScenario } from './scenario-codec.js';
-import { shrink } from './shrink.js';
-import { generateScenario, type ExploreMode } from './swarm.js';
+import { cutAfter, shrink } from './shrink.js';
+import { generateScenario, SWARM_KINDS, type ExploreMode, type SwarmKind } from './swarm.js';
 import { formatTimeline } from './timeline.js';
-import { ANOMALIES, describeAnomalies, judge, type Anomaly } from './verdict.js';
+import { ANOMALIES, describeAnomalies, evidence, judge, type Anomaly } from './verdict.js';
 import { runScenario, type TraceEntry } from './world.js';
 
 export interface ExploreRun {
@@ -16,6 +16,8 @@ export interface ExploreRun {
   readonly runsMax: number;
   readonly timeLimitMs: number;
   readonly controls: readonly ExploreVariant[];
+  /** The fault kinds seeds may enable. */
+  readonly kinds: readonly SwarmKind[];
   readonly shrink: boolean;
   readonly shrinkRunsMax: number;
   /** A scenario to run alone: an encoded one, or the seed of one (drawn with the options above). */
@@ -35,12 +37,22 @@ const SHRINK_KINDS_MAX = 4;
 export async function exploreMain(options: ExploreRun, write: (line: string) => void): Promise<number> {
   const command = (extra: string): string =>
     `redquorum explore ${extra}${options.mode === 'within' ? ' --within-assumptions' : ''} --ops-per-run ${options.opsPerRun}` +
-    (options.controls.length > 0 ? ` --controls ${options.controls.join(',')}` : '');
+    (options.controls.length > 0 ? ` --controls ${options.controls.join(',')}` : '') +
+    (options.kinds.length < SWARM_KINDS.length ? ` --faults ${options.kinds.join(',')}` : '');
   if (options.replay !== undefined) return replay(options, write, command);
 
   write(`seed ${options.seed}`);
   const summary = await explore(
-    { seed: options.seed, mode: options.mode, opsTotal: options.opsTotal, opsPerRun: options.opsPerRun, runsMax: options.runsMax, timeLimitMs: options.timeLimitMs, controls: options.controls },
+    {
+      seed: options.seed,
+      mode: options.mode,
+      opsTotal: options.opsTotal,
+      opsPerRun: options.opsPerRun,
+      runsMax: options.runsMax,
+      timeLimitMs: options.timeLimitMs,
+      controls: options.controls,
+      kinds: options.kinds,
+    },
     (finding) => write(findingLine(finding, command)),
   );
   write(summaryLine(options.seed, options.mode, summary));
@@ -72,7 +84,9 @@ async function shrinkFindings(summary: ExploreSummary, options: ExploreRun, writ
 
 /** Shrinks a scenario that shows `anomaly` and prints the minimal one as a timeline and a replay command. */
 export async function shrinkAndPrint(scenario: Scenario, anomaly: Anomaly, runsMax: number, write: (line: string) => void): Promise<Scenario> {
-  const result = await shrink(scenario, async (candidate) => judge(await runScenario(candidate)).anomalies.has(anomaly), { runsMax });
+  const found = evidence(judge(await runScenario(scenario)), anomaly, scenario.ttlMs);
+  const first = found === undefined ? [] : [cutAfter(scenario, found.lockIds, found.toMs)];
+  const result = await shrink(scenario, async (candidate) => judge(await runScenario(candidate)).anomalies.has(anomaly), { runsMax, first });
   const trace: TraceEntry[] = [];
   const run = await runScenario(result.scenario, { trace: (entry) => trace.push(entry) });
   const verdict = judge(run);
@@ -86,7 +100,7 @@ export async function shrinkAndPrint(scenario: Scenario, anomaly: Anomaly, runsM
 async function replay(options: ExploreRun, write: (line: string) => void, command: (extra: string) => string): Promise<number> {
   const text = options.replay as string;
   const scenario = /^\d+$/.test(text)
-    ? generateScenario(Number(text), { mode: options.mode, ops: options.opsPerRun, controls: options.controls })
+    ? generateScenario(Number(text), { mode: options.mode, ops: options.opsPerRun, controls: options.controls, kinds: options.kinds })
     : decodeScenario(text);
   const startMs = performance.now();
   const run = await runScenario(scenario);

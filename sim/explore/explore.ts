@@ -1,7 +1,7 @@
 import { deriveSeed } from '../random.js';
 import { unexplained } from './assumptions.js';
 import type { ExploreVariant, Scenario } from './scenario.js';
-import { generateScenario, type ExploreMode } from './swarm.js';
+import { generateScenario, type ExploreMode, type SwarmKind } from './swarm.js';
 import { describeAnomalies, judge, type Anomaly, type Verdict } from './verdict.js';
 import { runScenario, type RunResult } from './world.js';
 
@@ -17,6 +17,8 @@ export interface ExploreOptions {
   /** Stop after this much host time, ms. */
   readonly timeLimitMs: number;
   readonly controls: readonly ExploreVariant[];
+  /** The fault kinds seeds may enable. @default SWARM_KINDS */
+  readonly kinds?: readonly SwarmKind[];
   /** Only runs i with i % shardCount === shardIndex (parallel explorers). @default 0 of 1 */
   readonly shardIndex?: number;
   readonly shardCount?: number;
@@ -76,7 +78,12 @@ export async function explore(options: ExploreOptions, onFinding: (finding: Find
       stoppedBy = 'time';
       break;
     }
-    const scenario = generateScenario(runSeed(options.seed, index), { mode: options.mode, ops: options.opsPerRun, controls: options.controls });
+    const scenario = generateScenario(runSeed(options.seed, index), {
+      mode: options.mode,
+      ops: options.opsPerRun,
+      controls: options.controls,
+      ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
+    });
     const run = await runScenario(scenario);
     const verdict = judge(run);
     runs += 1;

@@ -35,6 +35,12 @@ function checkScenario(value: unknown): Scenario {
   clients.forEach((v, i) => {
     if (v !== 'correct' && v !== 'no-validity-check' && v !== 'plain-del-release') throw new ScenarioFormatError(`clients[${i}] must be a client variant, got ${JSON.stringify(v)}`);
   });
+  if (s['clientIds'] !== undefined) {
+    const ids = array(s, 'clientIds', clients.length, clients.length);
+    ids.forEach((id, i) => {
+      if (!Number.isInteger(id) || (id as number) < 0 || (id as number) > LIMITS.clientsMax * 1000) throw new ScenarioFormatError(`clientIds[${i}] must be an integer from 0 to ${LIMITS.clientsMax * 1000}`);
+    });
+  }
   int(s, 'resources', 1, LIMITS.resourcesMax);
   int(s, 'opsPerClient', 1, LIMITS.opsPerClientMax);
   int(s, 'ttlMs', LIMITS.ttlMsMin, LIMITS.ttlMsMax);

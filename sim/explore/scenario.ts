@@ -38,6 +38,12 @@ export interface Scenario {
   readonly nodes: number;
   /** One variant per client. */
   readonly clients: readonly ExploreVariant[];
+  /**
+   * Each client's identity for its random streams (workload, jitter, lock values, its
+   * links). Shrinking drops clients without renaming the others, so the survivors keep
+   * their streams and the run changes as little as it can. @default 0, 1, 2, ...
+   */
+  readonly clientIds?: readonly number[];
   readonly resources: number;
   /** Lock operations each client starts (acquire, then hold, maybe extend, release). */
   readonly opsPerClient: number;

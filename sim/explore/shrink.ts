@@ -8,6 +8,8 @@ export interface ShrinkOptions {
   /** Most host time spent, ms. @default 60_000 */
   readonly timeLimitMs?: number;
   readonly now?: () => number;
+  /** Candidates to try before the passes, e.g. the run cut after its first evidence. */
+  readonly first?: readonly Scenario[];
 }
 
 export interface ShrinkResult {
@@ -48,6 +50,7 @@ export async function shrink(
     return true;
   };
 
+  for (const candidate of options.first ?? []) await attempt(candidate);
   for (let progress = true; progress && !exhausted(); ) {
     progress = false;
     // Faults: chunks from halves down to single faults.
@@ -76,6 +79,18 @@ export async function shrink(
     }
   }
   return { scenario: current, tries, steps };
+}
+
+/**
+ * The scenario cut after the evidence: no operation after the last one involved (lockIds
+ * are "c<client>.<op>"), no fault after the evidence ends. Later work cannot have caused
+ * it, though it can change what came before (fewer contenders), so it is a candidate,
+ * not a given.
+ */
+export function cutAfter(s: Scenario, lockIds: readonly string[], toMs: number): Scenario {
+  const ops = lockIds.map((id) => Number(/^c\d+\.(\d+)/.exec(id)?.[1] ?? s.opsPerClient - 1));
+  const opsPerClient = Math.min(s.opsPerClient, Math.max(...ops) + 1);
+  return { ...s, opsPerClient, faults: s.faults.filter((f) => f.atMs <= toMs) };
 }
 
 /** One-step simplifications of the scenario's settings. */
@@ -127,7 +142,8 @@ export function withoutClient(s: Scenario, c: number): Scenario | undefined {
     else if (fault.kind === 'partition' && fault.client !== 'all') faults.push({ ...fault, client: remap(fault.client) });
     else faults.push(fault);
   }
-  return { ...s, clients: removeAt(s.clients, c), clientClocks: removeAt(s.clientClocks, c), faults };
+  const ids = s.clientIds ?? s.clients.map((_, i) => i);
+  return { ...s, clients: removeAt(s.clients, c), clientIds: removeAt(ids, c), clientClocks: removeAt(s.clientClocks, c), faults };
 }
 
 function usesNode(s: Scenario, fromNode: number): boolean {

@@ -18,9 +18,14 @@ export interface GenerateOptions {
   readonly ops: number;
   /** The variants to mix in beside correct clients (the negative controls). @default none */
   readonly controls?: readonly ExploreVariant[];
+  /** The fault kinds a seed may enable (each with chance 1/2, at least one). @default SWARM_KINDS */
+  readonly kinds?: readonly SwarmKind[];
 }
 
-export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'latency', 'reset', 'crash', 'node-pause', 'clock-jump', 'client-pause'];
+/** What a swarm seed can enable: the timed faults, and `clock-rate` (drifting, fast and erring clocks). */
+export type SwarmKind = FaultKind | 'clock-rate';
+
+export const SWARM_KINDS: readonly SwarmKind[] = ['partition', 'latency', 'reset', 'crash', 'node-pause', 'clock-jump', 'client-pause', 'clock-rate'];
 
 /** Faults per second of simulated time at strength 1. */
 const FAULT_RATE_PER_S = 2;
@@ -56,9 +61,12 @@ export function generateScenario(seed: number, options: GenerateOptions): Scenar
   const cycleMs = (thinkMs[1] + holdMs[1]) / 2 + 4 * (latency.minMs + latency.tailMeanMs) + 2;
   const horizonMs = Math.max(ttlMs * 2, opsPerClient * cycleMs * (1 + resources / clients.length));
 
-  const enabled = FAULT_KINDS.filter(() => random.chance(0.5));
+  const kinds = options.kinds ?? SWARM_KINDS;
+  const enabled = kinds.filter(() => random.chance(0.5));
+  if (enabled.length === 0 && kinds.length > 0) enabled.push(random.pick(kinds));
   const faults: Fault[] = [];
   for (const kind of enabled) {
+    if (kind === 'clock-rate') continue;
     const strength = random.float(0.1, 1);
     const count = Math.min(200, Math.max(1, Math.round((FAULT_RATE_PER_S * strength * horizonMs) / 1000)));
     const f = random.fork(`fault:${kind}`);
@@ -67,9 +75,10 @@ export function generateScenario(seed: number, options: GenerateOptions): Scenar
   faults.sort((a, b) => a.atMs - b.atMs);
 
   const clockRandom = random.fork('clocks');
-  const fastClocks = !within && clockRandom.chance(0.3);
-  const nodeClocks = Array.from({ length: nodes }, (_, n) => drawClock(clockRandom, within, driftFactor, fastClocks && n === 0));
-  const clientClocks = clients.map(() => drawClock(clockRandom, within, driftFactor, false, true));
+  const drifting = enabled.includes('clock-rate');
+  const fastClocks = drifting && !within && clockRandom.chance(0.5);
+  const nodeClocks = Array.from({ length: nodes }, (_, n) => (drifting ? drawClock(clockRandom, within, driftFactor, fastClocks && n === 0) : IDEAL_CLOCK));
+  const clientClocks = clients.map(() => (drifting ? drawClock(clockRandom, within, driftFactor, false, true) : IDEAL_CLOCK));
 
   return {
     seed,

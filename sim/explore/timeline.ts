@@ -5,7 +5,7 @@ import { IDEAL_CLOCK } from './clock-model.js';
 import { isError, isStatus, type RedisReply } from './reply.js';
 import type { Scenario } from './scenario.js';
 import { sha1 } from './sim-node.js';
-import type { Anomaly, Verdict } from './verdict.js';
+import { evidence, type Anomaly, type Verdict } from './verdict.js';
 import type { TraceEntry } from './world.js';
 
 /** Most lines a timeline prints: a shrunk counterexample fits well inside. */
@@ -34,48 +34,13 @@ export function describeScenario(s: Scenario): string[] {
   return lines;
 }
 
-/** Where the evidence of `anomaly` is: one resource and a span of true time. */
-function focus(verdict: Verdict, anomaly: Anomaly, ttlMs: number): { resource: string; fromMs: number; toMs: number; note: string } | undefined {
-  if (anomaly === 'dual-holder' && verdict.mutex.valid === false) {
-    const v = verdict.mutex.details.violations[0];
-    if (v === undefined) return undefined;
-    return {
-      resource: v.resource,
-      fromMs: (v.first.invokeMs ?? v.first.startMs) - 1,
-      toMs: v.overlapEndMs + 1,
-      note: `${v.first.lockId} (client ${v.first.worker}, window ${ms(v.first.startMs)}-${ms(v.first.endMs)}) and ${v.second.lockId} (client ${v.second.worker}, window ${ms(v.second.startMs)}-${ms(v.second.endMs)}) both hold ${v.resource} for ${v.overlapMs.toFixed(1)} ms`,
-    };
-  }
-  if (anomaly === 'token-regression' && verdict.tokens.valid === false) {
-    const r = verdict.tokens.details.regressions[0];
-    if (r === undefined) return undefined;
-    return {
-      resource: r.resource,
-      fromMs: r.earlierOkMs - ttlMs,
-      toMs: r.invokeMs + ttlMs,
-      note: `${r.lockId} got token ${r.fence}, not above ${r.earlierFence} of ${r.earlierLockId}, which completed at ${ms(r.earlierOkMs)} before it began at ${ms(r.invokeMs)}`,
-    };
-  }
-  if ((anomaly === 'late-write' || anomaly === 'stale-write-accepted') && verdict.register.valid !== 'unknown') {
-    const w = verdict.register.details.lateWriteExamples[0];
-    if (w === undefined) return undefined;
-    return {
-      resource: w.resource,
-      fromMs: w.validUntilMs - ttlMs,
-      toMs: w.completionMs + 1,
-      note: `${w.lockId} (client ${w.worker}) wrote at ${ms(w.invokeMs)}, after its validity ended at ${ms(w.validUntilMs)}; the register ${w.result.accepted ? 'accepted' : 'rejected'} it`,
-    };
-  }
-  return undefined;
-}
-
 /**
  * A readable timeline of one run around its first `anomaly`: the scenario, every fault,
  * and the operations and node commands on the resource involved, in true time.
  */
 export function formatTimeline(scenario: Scenario, history: readonly HistoryEvent[], trace: readonly TraceEntry[], verdict: Verdict, anomaly: Anomaly): string {
   const lines = describeScenario(scenario);
-  const where = focus(verdict, anomaly, scenario.ttlMs);
+  const where = evidence(verdict, anomaly, scenario.ttlMs);
   if (where !== undefined) lines.push(`${anomaly}: ${where.note}`);
   const events: { timeMs: number; text: string }[] = [];
   for (const event of history) {

@@ -56,3 +56,54 @@ export function describeAnomalies(anomalies: ReadonlyMap<Anomaly, number>): stri
   if (anomalies.size === 0) return 'none';
   return ANOMALIES.filter((a) => anomalies.has(a)).map((a) => `${a} x${anomalies.get(a) ?? 0}`).join(', ');
 }
+
+/** Where the first evidence of an anomaly is: the resource, a span of true time, the acquisitions involved. */
+export interface Evidence {
+  readonly resource: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly lockIds: readonly string[];
+  readonly note: string;
+}
+
+/** The first evidence of `anomaly` in a verdict, for timelines and for shrinking. */
+export function evidence(verdict: Verdict, anomaly: Anomaly, ttlMs: number): Evidence | undefined {
+  if (anomaly === 'dual-holder' && verdict.mutex.valid === false) {
+    const v = verdict.mutex.details.violations[0];
+    if (v === undefined) return undefined;
+    return {
+      resource: v.resource,
+      fromMs: (v.first.invokeMs ?? v.first.startMs) - 1,
+      toMs: v.overlapEndMs + 1,
+      lockIds: [v.first.lockId, v.second.lockId],
+      note: `${v.first.lockId} (client ${v.first.worker}, window ${ms(v.first.startMs)}-${ms(v.first.endMs)}) and ${v.second.lockId} (client ${v.second.worker}, window ${ms(v.second.startMs)}-${ms(v.second.endMs)}) both hold ${v.resource} for ${v.overlapMs.toFixed(1)} ms`,
+    };
+  }
+  if (anomaly === 'token-regression' && verdict.tokens.valid === false) {
+    const r = verdict.tokens.details.regressions[0];
+    if (r === undefined) return undefined;
+    return {
+      resource: r.resource,
+      fromMs: r.earlierOkMs - ttlMs,
+      toMs: r.invokeMs + ttlMs,
+      lockIds: [r.earlierLockId, r.lockId],
+      note: `${r.lockId} got token ${r.fence}, not above ${r.earlierFence} of ${r.earlierLockId}, which completed at ${ms(r.earlierOkMs)} before it began at ${ms(r.invokeMs)}`,
+    };
+  }
+  if ((anomaly === 'late-write' || anomaly === 'stale-write-accepted') && verdict.register.valid !== 'unknown') {
+    const w = anomaly === 'late-write' ? verdict.register.details.lateWriteExamples[0] : verdict.register.details.outOfOrder[0]?.write;
+    if (w === undefined) return undefined;
+    return {
+      resource: w.resource,
+      fromMs: w.validUntilMs - ttlMs,
+      toMs: w.completionMs + 1,
+      lockIds: [w.lockId],
+      note: `${w.lockId} (client ${w.worker}) wrote at ${ms(w.invokeMs)}, after its validity ended at ${ms(w.validUntilMs)}; the register ${w.result.accepted ? 'accepted' : 'rejected'} it`,
+    };
+  }
+  return undefined;
+}
+
+function ms(value: number): string {
+  return `${value.toFixed(1)} ms`;
+}

@@ -78,13 +78,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
   const drivers: SimNodeClient[][] = [];
   const contexts: ClientContext[] = scenario.clients.map((variant, c) => {
+    const id = scenario.clientIds?.[c] ?? c;
     const actor = new Actor(`client ${c}`);
     const clock = new ClockModel(scenario.clientClocks[c] ?? IDEAL, now);
-    const random = root.fork(`client:${c}`);
-    const runtime = simRuntime(scheduler, actor, clock, root.fork(`runtime:${c}`));
+    const random = root.fork(`client:${id}`);
+    const runtime = simRuntime(scheduler, actor, clock, root.fork(`runtime:${id}`));
     const row = nodes.map((node, n) => {
-      const link = new Link(c, n, scenario.latency, scenario.lossChance, root.fork(`link:${c}:${n}`));
-      const reconnectRandom = root.fork(`reconnect:${c}:${n}`);
+      const link = new Link(c, n, scenario.latency, scenario.lossChance, root.fork(`link:${id}:${n}`));
+      const reconnectRandom = root.fork(`reconnect:${id}:${n}`);
       return new SimNodeClient({
         scheduler,
         client: actor,
