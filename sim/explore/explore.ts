@@ -42,6 +42,8 @@ export interface ExploreSummary {
   /** Runs that showed each anomaly. */
   readonly runsWith: ReadonlyMap<Anomaly, number>;
   readonly findings: readonly Finding[];
+  /** Simulated ms explored up to the end of the first run with an anomaly (undefined: none). */
+  readonly simulatedMsToFirstFinding: number | undefined;
   readonly stoppedBy: 'ops' | 'runs' | 'time';
 }
 
@@ -65,6 +67,7 @@ export async function explore(options: ExploreOptions, onFinding: (finding: Find
   let operations = 0;
   let simulatedMs = 0;
   let stoppedBy: ExploreSummary['stoppedBy'] = 'runs';
+  let simulatedMsToFirstFinding: number | undefined;
   for (let index = shardIndex; ; index += shardCount) {
     if (attempts >= options.opsTotal) {
       stoppedBy = 'ops';
@@ -91,13 +94,14 @@ export async function explore(options: ExploreOptions, onFinding: (finding: Find
     operations += run.operations;
     simulatedMs += run.simulatedMs;
     if (verdict.anomalies.size > 0) {
+      simulatedMsToFirstFinding ??= simulatedMs;
       for (const anomaly of verdict.anomalies.keys()) runsWith.set(anomaly, (runsWith.get(anomaly) ?? 0) + 1);
       const finding = { scenario, verdict, run, unexplained: unexplained(verdict.anomalies, scenario) };
       findings.push(finding);
       onFinding(finding);
     }
   }
-  return { runs, attempts, operations, simulatedMs, hostMs: now() - startMs, runsWith, findings, stoppedBy };
+  return { runs, attempts, operations, simulatedMs, hostMs: now() - startMs, runsWith, findings, simulatedMsToFirstFinding, stoppedBy };
 }
 
 /** One line: what ran and what it found. */
