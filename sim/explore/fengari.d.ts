@@ -38,6 +38,7 @@ declare module 'fengari' {
   interface Lauxlib {
     luaL_newstate(): LuaState;
     luaL_loadstring(L: LuaState, s: LuaString): number;
+    luaL_loadbuffer(L: LuaState, s: LuaString, size: number, name: LuaString): number;
     luaL_ref(L: LuaState, t: number): number;
   }
   interface Lualib {

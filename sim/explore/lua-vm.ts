@@ -28,6 +28,10 @@ export type CommandRunner = (args: readonly string[]) => RedisReply;
  *   `table.unpack`). Redis's cjson, struct, cmsgpack and bit libraries are not; the
  *   library's scripts use none of them.
  *
+ * - Error text. Chunks are named "@user_script" as in Redis 7, so a runtime error reads
+ *   "ERR user_script:5: attempt to compare two nil values"; Redis also appends
+ *   " script: <sha>, on @user_script:5." to errors raised inside a script, which is left out.
+ *
  * KEYS and ARGV are set as globals before each run, as Redis does. One VM serves every
  * simulated node: the scripts keep no global state, and `runner` says which node's
  * keyspace a call goes to.
@@ -61,7 +65,8 @@ export class LuaVm {
   compile(source: string): RedisReply | undefined {
     if (this.compiled.has(source)) return undefined;
     const L = this.L;
-    if (lauxlib.luaL_loadstring(L, to_luastring(source)) !== lua.LUA_OK) {
+    const text = to_luastring(source);
+    if (lauxlib.luaL_loadbuffer(L, text, text.length, CHUNK_NAME) !== lua.LUA_OK) {
       const message = lua.lua_tojsstring(L, -1);
       lua.lua_pop(L, 1);
       return errorReply(`ERR Error compiling script (new function): ${message}`);
@@ -198,6 +203,9 @@ export class LuaVm {
     return converted;
   }
 }
+
+// Redis 7 names every script chunk "@user_script", so runtime errors read "user_script:5: ...".
+const CHUNK_NAME = to_luastring('@user_script');
 
 /** Bound of the converted-string cache (entries). */
 const STRING_CACHE_MAX = 4096;
