@@ -10,6 +10,12 @@ export interface ShrinkOptions {
   readonly now?: () => number;
   /** Candidates to try before the passes, e.g. the run cut after its first evidence. */
   readonly first?: readonly Scenario[];
+  /**
+   * For structural reductions (a client, a resource, operations), also try this many
+   * other seeds: a smaller scenario that fails for some seed is as good a
+   * counterexample, and the interleaving that showed the anomaly is fragile. @default 3
+   */
+  readonly reseeds?: number;
 }
 
 export interface ShrinkResult {
@@ -40,6 +46,7 @@ export async function shrink(
   let current = scenario;
   let tries = 0;
   let steps = 0;
+  const reseeds = options.reseeds ?? 3;
   const exhausted = (): boolean => tries >= runsMax || now() - startMs >= timeLimitMs;
   const attempt = async (candidate: Scenario | undefined): Promise<boolean> => {
     if (candidate === undefined || exhausted()) return false;
@@ -48,6 +55,14 @@ export async function shrink(
     current = candidate;
     steps += 1;
     return true;
+  };
+  // A structural reduction, tried with the current seed, then with a few others.
+  const attemptReseeded = async (candidate: Scenario | undefined): Promise<boolean> => {
+    if (candidate === undefined) return false;
+    for (let k = 0; k <= reseeds; k += 1) {
+      if (await attempt(k === 0 ? candidate : { ...candidate, seed: (candidate.seed + k) >>> 0 })) return true;
+    }
+    return false;
   };
 
   for (const candidate of options.first ?? []) await attempt(candidate);
@@ -68,10 +83,11 @@ export async function shrink(
       if (current.clientClocks[c] !== IDEAL_CLOCK && (await attempt({ ...current, clientClocks: replaceAt(current.clientClocks, c, IDEAL_CLOCK) }))) progress = true;
     }
     for (let c = current.clients.length - 1; c >= 0 && current.clients.length > 1; c -= 1) {
-      if (await attempt(withoutClient(current, c))) progress = true;
+      if (await attemptReseeded(withoutClient(current, c))) progress = true;
     }
-    while (current.opsPerClient > 1 && (await attempt({ ...current, opsPerClient: Math.floor(current.opsPerClient / 2) }))) progress = true;
+    while (current.opsPerClient > 1 && (await attemptReseeded({ ...current, opsPerClient: Math.floor(current.opsPerClient / 2) }))) progress = true;
     if (current.opsPerClient > 1 && (await attempt({ ...current, opsPerClient: current.opsPerClient - 1 }))) progress = true;
+    if (current.resources > 1 && (await attemptReseeded({ ...current, resources: 1 }))) progress = true;
     for (const candidate of plainer(current)) if (await attempt(candidate)) progress = true;
     for (let i = 0; i < current.faults.length; i += 1) {
       const shorter = shorten(current.faults[i] as Fault);
@@ -96,7 +112,6 @@ export function cutAfter(s: Scenario, lockIds: readonly string[], toMs: number):
 /** One-step simplifications of the scenario's settings. */
 function plainer(s: Scenario): Scenario[] {
   const out: Scenario[] = [];
-  if (s.resources > 1) out.push({ ...s, resources: 1 });
   if (s.extendChance > 0) out.push({ ...s, extendChance: 0 });
   if (s.releaseNotifications) out.push({ ...s, releaseNotifications: false });
   if (s.lossChance > 0) out.push({ ...s, lossChance: 0 });

@@ -43,24 +43,45 @@ export function formatTimeline(scenario: Scenario, history: readonly HistoryEven
   const where = evidence(verdict, anomaly, scenario.ttlMs);
   if (where !== undefined) lines.push(`${anomaly}: ${where.note}`);
   const events: { timeMs: number; text: string }[] = [];
+  // The involved acquisitions' own spans (invoke to completion, and their releases), by client.
+  const spans: { client: number; fromMs: number; toMs: number }[] = [];
+  const involved = new Set(where?.lockIds ?? []);
+  const opened = new Map<string, number>();
+  for (const event of history) {
+    if (event.kind !== 'op' || !involved.has(event.lockId)) continue;
+    const key = `${event.f}:${event.lockId}`;
+    if (event.type === 'invoke') opened.set(key, event.timeMs);
+    else spans.push({ client: event.worker, fromMs: opened.get(key) ?? event.timeMs, toMs: event.timeMs });
+  }
+  let hidden = 0;
   for (const event of history) {
     if (event.kind === 'fault') {
       events.push({ timeMs: event.timeMs, text: `fault ${event.type} ${event.name}: ${event.detail}` });
       continue;
     }
     if (where !== undefined && (event.resource !== where.resource || event.timeMs < where.fromMs || event.timeMs > where.toMs)) continue;
+    if (where !== undefined && !involved.has(event.lockId) && event.type === 'invoke') {
+      hidden += 1;
+      continue;
+    }
     const extra = [
       event.fence === undefined ? '' : ` token ${event.fence}`,
       event.validUntilMs === undefined ? '' : ` valid until ${ms(event.validUntilMs)}`,
       event.write === undefined ? '' : ` read ${event.write.read} wrote ${event.write.wrote} ${event.write.accepted ? 'accepted' : 'rejected'}`,
-      event.error === undefined ? '' : ` (${event.error.slice(0, 80)})`,
+      event.error === undefined ? '' : ` (${event.error.slice(0, 60)})`,
     ].join('');
     events.push({ timeMs: event.timeMs, text: `client ${event.worker} ${event.f} ${event.lockId} ${event.type}${extra}` });
   }
   for (const entry of trace) {
     if (where !== undefined && (entry.timeMs < where.fromMs || entry.timeMs > where.toMs || !entry.args.includes(where.resource))) continue;
+    // Node commands of the involved acquisitions only; the rest of the contention is counted.
+    if (where !== undefined && !spans.some((s) => s.client === entry.client && entry.timeMs >= s.fromMs && entry.timeMs <= s.toMs)) {
+      hidden += 1;
+      continue;
+    }
     events.push({ timeMs: entry.timeMs, text: `  node ${entry.node} ran ${command(entry.args)} for client ${entry.client} -> ${reply(entry.reply)}` });
   }
+  if (hidden > 0) lines.push(`(${hidden} operations and node commands of other clients on ${where?.resource ?? ''} in this span not shown)`);
   events.sort((a, b) => a.timeMs - b.timeMs);
   const shown = events.slice(0, TIMELINE_LINES_MAX);
   for (const event of shown) lines.push(`${ms(event.timeMs).padStart(11)}  ${event.text}`);
