@@ -117,6 +117,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   for (const fault of scenario.faults) scheduleFault(fault, { scheduler, nodes, drivers, contexts, history });
 
   subscribe('redquorum:attempt', onAttempt);
+  // The library makes an Error per refusing node; their stack traces are most of their
+  // cost and nothing here reads them, so a run captures none (restored after the run).
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     let finished = 0;
     let failure: unknown;
@@ -138,6 +142,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     for (const ctx of contexts) await ctx.redlock.quit();
     return { history, attempts, operations, simulatedMs: scheduler.nowMs, events: scheduler.eventCount, end, unfinishedClients: contexts.length - finished };
   } finally {
+    Error.stackTraceLimit = stackTraceLimit;
     unsubscribe('redquorum:attempt', onAttempt);
   }
 }
