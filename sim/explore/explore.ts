@@ -39,6 +39,8 @@ export interface ExploreSummary {
   readonly operations: number;
   readonly simulatedMs: number;
   readonly hostMs: number;
+  /** CPU time this process spent (user + system), ms: on a shared machine, the fair measure of cost. */
+  readonly cpuMs: number;
   /** Runs that showed each anomaly. */
   readonly runsWith: ReadonlyMap<Anomaly, number>;
   readonly findings: readonly Finding[];
@@ -58,6 +60,7 @@ export function runSeed(seed: number, index: number): number {
  */
 export async function explore(options: ExploreOptions, onFinding: (finding: Finding) => void = () => {}, now: () => number = () => performance.now()): Promise<ExploreSummary> {
   const startMs = now();
+  const cpuStart = process.cpuUsage();
   const shardIndex = options.shardIndex ?? 0;
   const shardCount = options.shardCount ?? 1;
   const runsWith = new Map<Anomaly, number>();
@@ -101,17 +104,20 @@ export async function explore(options: ExploreOptions, onFinding: (finding: Find
       onFinding(finding);
     }
   }
-  return { runs, attempts, operations, simulatedMs, hostMs: now() - startMs, runsWith, findings, simulatedMsToFirstFinding, stoppedBy };
+  const cpu = process.cpuUsage(cpuStart);
+  return { runs, attempts, operations, simulatedMs, hostMs: now() - startMs, cpuMs: (cpu.user + cpu.system) / 1000, runsWith, findings, simulatedMsToFirstFinding, stoppedBy };
 }
 
 /** One line: what ran and what it found. */
 export function summaryLine(seed: number, mode: ExploreMode, s: ExploreSummary): string {
   const perMinute = s.hostMs > 0 ? Math.round((s.attempts / s.hostMs) * 60_000) : 0;
+  const perCpuMinute = s.cpuMs > 0 ? Math.round((s.attempts / s.cpuMs) * 60_000) : 0;
   const found = describeAnomalies(s.runsWith).replace(/ x/g, ' in ').replace(/(\d+)(,|$)/g, '$1 runs$2');
   const unexplainedRuns = s.findings.filter((f) => f.unexplained.length > 0).length;
   return (
     `explore seed ${seed} (${mode}): ${s.runs} runs, ${s.attempts} lock operation attempts, ` +
-    `${(s.simulatedMs / 1000).toFixed(0)} s simulated in ${(s.hostMs / 1000).toFixed(1)} s (${perMinute}/min); ` +
+    `${(s.simulatedMs / 1000).toFixed(0)} s simulated in ${(s.hostMs / 1000).toFixed(1)} s (${perMinute}/min; ` +
+    `${(s.cpuMs / 1000).toFixed(1)} s CPU, ${perCpuMinute}/CPU-min); ` +
     `anomalies: ${found}; unexplained: ${unexplainedRuns}`
   );
 }
