@@ -92,7 +92,7 @@ export function formatTimeline(scenario: Scenario, history: readonly HistoryEven
 function command(args: readonly string[]): string {
   const name = (args[0] ?? '').toUpperCase();
   if (name === 'EVALSHA' || name === 'EVAL') {
-    const script = name === 'EVALSHA' ? SCRIPT_NAMES.get(args[1] ?? '') : 'script';
+    const script = SCRIPT_NAMES.get(name === 'EVALSHA' ? (args[1] ?? '') : sha1(args[1] ?? ''));
     const keyCount = Number(args[2]);
     return `${script ?? 'script'}(${args.slice(3, 3 + keyCount).join(' ')})`;
   }
