@@ -36,7 +36,7 @@ describe('explore shrinking', () => {
     const found = generateScenario(1919654856, { mode: 'swarm', ops: 40, kinds: ['clock-jump', 'partition'] });
     expect(judge(await runScenario(found)).anomalies.has('dual-holder')).toBe(true);
     const fails = async (s: Scenario): Promise<boolean> => judge(await runScenario(s)).anomalies.has('dual-holder');
-    const result = await shrink(found, fails, { runsMax: 80 });
+    const result = await shrink(found, fails, { runsMax: 50 });
     expect(result.scenario.faults.length).toBeLessThanOrEqual(2);
     expect(result.scenario.faults.some((f) => f.kind === 'clock-jump' && f.jumpMs > 0)).toBe(true);
     expect(result.scenario.clients.length).toBeLessThanOrEqual(3);
