@@ -32,6 +32,8 @@ export function fanOut<T>(
   judge: Judge<T>,
   timeoutMs: number,
   runtime: Pick<Runtime, 'monotonicMs' | 'setTimer' | 'clearTimer'>,
+  /** Collects, as they come, the indexes of the nodes that answered (not timed out). */
+  answered?: Set<number>,
 ): Promise<FanOut<T>> {
   const membershipSize = nodes.length;
   const votesFor = new Set<Client>();
@@ -48,6 +50,7 @@ export function fanOut<T>(
     let decided = false;
     const record = (node: Node, error: Error | null, reply: unknown): void => {
       if (outcomes.has(node.index)) return; // answered after its timeout: already counted
+      if (!(error instanceof NodeTimeoutError)) answered?.add(node.index);
       const latencyMs = clock() - sentMs;
       const verdict = error ?? judge(reply, node);
       if (verdict instanceof Error) {

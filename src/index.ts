@@ -2,11 +2,16 @@ export { Redlock, Redlock as default, type RedlockInternals } from './redlock.js
 export { Lock } from './lock.js';
 export { ExecutionError, type ExecutionErrorDetails, type ExecutionFailure } from './errors/execution-error.js';
 export { ResourceLockedError } from './errors/resource-locked-error.js';
+export { LockNotHeldError } from './errors/lock-not-held-error.js';
+export { RedlockClosedError } from './errors/redlock-closed-error.js';
 export { NodeTimeoutError } from './errors/node-timeout-error.js';
 export { NodeUnavailableError } from './errors/node-unavailable-error.js';
-export { DEFAULT_SETTINGS, type CallSettings, type Settings } from './settings.js';
+export { DEFAULT_SETTINGS, type CallSettings, type ResolvedSettings, type Settings } from './settings.js';
+export type { NodeClient, NodeSubscriber, Reply, SubscriberEvents } from './clients/node-client.js';
+export type { Runtime } from './runtime.js';
+export { fenceKey } from './fencing.js';
 export { attemptChannel, type AttemptEvent } from './diagnostics.js';
 export { monotonicMs, type MonotonicClock } from './clock.js';
 export { quorumSize } from './quorum.js';
 export { driftMs, validityMs } from './validity.js';
-export type { Client, ClientExecutionResult, ExecutionResult, ExecutionStats, NodeOutcome, Operation, RedlockAbortSignal } from './types.js';
+export type { Client, ExecutionResult, ExecutionStats, NodeOutcome, Operation, RedlockAbortSignal } from './types.js';

@@ -1,30 +1,34 @@
 import { EventEmitter } from 'node:events';
 import { abortableSleep } from './abortable-sleep.js';
-import { AttemptLog } from './attempt-log.js';
-import { attemptChannel, publishAttempt } from './diagnostics.js';
-import { ExecutionError, type ExecutionFailure } from './errors/execution-error.js';
-import { ResourceLockedError } from './errors/resource-locked-error.js';
-import { failureReason } from './failure-reason.js';
-import { fanOut, type FanOut, type Judge } from './fan-out.js';
-import { Lock } from './lock.js';
-import { lockValueSource, type LockValueSource } from './lock-value.js';
+import type { AttemptLog } from './attempt-log.js';
 import { adaptClient } from './clients/adapt.js';
 import type { NodeClient } from './clients/node-client.js';
+import { attemptChannel, publishAttempt } from './diagnostics.js';
+import { EXPIRED_MESSAGE, ExecutionError } from './errors/execution-error.js';
+import { LockNotHeldError } from './errors/lock-not-held-error.js';
+import { NodeUnavailableError } from './errors/node-unavailable-error.js';
+import { RedlockClosedError } from './errors/redlock-closed-error.js';
+import { ResourceLockedError, appliedToMessage } from './errors/resource-locked-error.js';
+import { failureReason } from './failure-reason.js';
+import { fanOut, type FanOut, type Judge } from './fan-out.js';
+import { fenceKey, fenceKeyInSlot, nextFence } from './fencing.js';
+import { checkOneSlot } from './key-slot.js';
+import { Lock, lineageOf, type Lineage } from './lock.js';
+import { lockValueSource, type LockValueSource } from './lock-value.js';
+import { Node } from './node.js';
+import { decide, quorumSize } from './quorum.js';
 import { resolveRuntime, type RedlockInternals } from './redlock-internals.js';
-import type { Runtime } from './runtime.js';
-import { acquireTracing, extendTracing, releaseTracing, type OperationContext } from './tracing.js';
-import { ReleaseNotifier } from './release-notifier.js';
-import { Node, type Reply } from './node.js';
+import { LINGER_MS, ReleaseNotifier, type LineTicket } from './release-notifier.js';
 import { retryDelayMs } from './retry-delay.js';
-import { ACQUIRE, EXTEND, FENCE, RELEASE, fenceKey } from './scripts.js';
-import { DEFAULT_SETTINGS, maxAttempts, mergeSettings, nodeTimeoutFor, type CallSettings, type Settings } from './settings.js';
+import { executionError, withRetries, type AttemptResult } from './retry.js';
+import type { Runtime } from './runtime.js';
+import { ACQUIRE, EXTEND, FENCE, RELEASE, RELEASE_AND_NOTIFY, type Script } from './scripts.js';
+import { DEFAULT_SETTINGS, maxAttempts, mergeSettings, nodeTimeoutFor, type CallSettings, type ResolvedSettings, type Settings } from './settings.js';
+import { acquireTracing, extendTracing, releaseTracing, type OperationContext } from './tracing.js';
 import type { Client, ExecutionResult, NodeOutcome, Operation, RedlockAbortSignal } from './types.js';
 import { runUsing } from './using.js';
 import { checkClients, checkDuration, checkResources } from './validate.js';
-import { validityMs } from './validity.js';
-
-/** node-redlock v5's words when an operation runs out of attempts. */
-const NO_QUORUM_MESSAGE = 'The operation was unable to achieve a quorum during its retry window.';
+import { driftMs, validityMs } from './validity.js';
 
 export type { RedlockInternals } from './redlock-internals.js';
 
@@ -35,25 +39,26 @@ type Routine<T> = (signal: RedlockAbortSignal) => Promise<T>;
  * code written for `redlock@5` runs after changing the import.
  *
  * Events: `error` (every node's refusal or error in any attempt, ResourceLockedError
- * included as in node-redlock v5; only emitted when someone listens,
- * because an `error` event with no listener would crash the process; every error is
- * also in the attempt statistics and on the `redquorum:attempt` diagnostics channel).
+ * included as in node-redlock v5; only emitted when someone listens, because an `error`
+ * event with no listener would crash the process; every error is also in the attempt
+ * statistics and on the `redquorum:attempt` diagnostics channel).
  */
 export class Redlock extends EventEmitter {
   readonly clients: Set<Client>;
   readonly settings: Settings;
+  private readonly resolved: ResolvedSettings;
   private readonly nodes: readonly Node[];
   private readonly runtime: Runtime;
   private readonly clock: () => number;
   private readonly lockValue: LockValueSource;
-  // Each lock's TTL, to size the per-node timeout of its release.
-  private readonly durations = new WeakMap<Lock, number>();
+  private readonly closing = new AbortController();
   private notifier: ReleaseNotifier | undefined;
 
   constructor(clients: Iterable<Client | NodeClient>, settings: Partial<Settings> = {}, internals: RedlockInternals = {}) {
     super();
     const list = checkClients(clients);
-    this.settings = Object.freeze(mergeSettings(DEFAULT_SETTINGS, settings));
+    this.resolved = Object.freeze(mergeSettings(DEFAULT_SETTINGS, settings));
+    this.settings = this.resolved;
     this.runtime = resolveRuntime(internals);
     this.clock = this.runtime.monotonicMs;
     this.lockValue = lockValueSource(this.runtime.fillRandom);
@@ -61,129 +66,33 @@ export class Redlock extends EventEmitter {
     this.nodes = list.map((client, index) => new Node(index, client, adaptClient(client, index, this.runtime)));
   }
 
-  /** Runs `quit()` on every client, and closes the release subscribers if any. */
+  /**
+   * Ends this Redlock: operations waiting to retry reject with RedlockClosedError, new
+   * ones are refused, the release subscriptions are given up, and `quit()` is run on
+   * every client (as in v5).
+   */
   async quit(): Promise<void> {
-    await this.notifier?.quit();
+    if (!this.closing.signal.aborted) this.closing.abort(new RedlockClosedError());
+    this.notifier?.quit();
     await Promise.all([...this.clients].map((client) => (typeof client.quit === 'function' ? client.quit() : undefined)));
   }
 
   /**
    * Locks `resources` for `duration` ms on a quorum. Resolves only when a quorum
    * agreed and validity time is left (TTL - elapsed - drift > 0); every failed attempt
-   * is released on every node before the next.
+   * is taken back on every node before the next.
    */
   acquire(resources: string[], duration: number, settings?: CallSettings): Promise<Lock> {
     if (!acquireTracing.hasSubscribers) return this.acquireUntraced(resources, duration, settings, undefined);
-    const context: OperationContext = { operation: 'acquire', resources: [...(Array.isArray(resources) ? resources : [])], durationMs: duration };
+    const context: OperationContext = { operation: 'acquire', resources: Array.isArray(resources) ? [...resources] : [], durationMs: duration };
     return acquireTracing.tracePromise(() => this.acquireUntraced(resources, duration, settings, context), context);
-  }
-
-  private async acquireUntraced(resources: string[], duration: number, settings: CallSettings | undefined, trace: OperationContext | undefined): Promise<Lock> {
-    const keys = checkResources(resources);
-    const ttlMs = checkDuration(duration);
-    const s = mergeSettings(this.settings, settings);
-    const signal = settings?.signal;
-    signal?.throwIfAborted();
-    if (!s.releaseNotifications) {
-      return this.acquireLoop(keys, ttlMs, s, signal, () => abortableSleep(this.retryDelay(s), signal, this.runtime), trace);
-    }
-    // Waiters of this process for the same resources queue in one line: only the first
-    // retries when a release is published, so a hot lock passes from one waiter to the
-    // next in arrival order, at one attempt per release instead of one per waiter.
-    this.notifier ??= new ReleaseNotifier(
-      this.nodes.map((node) => node.driver),
-      { runtime: this.runtime, onError: (error) => this.emitError(error) },
-    );
-    const notifier = this.notifier;
-    const ticket = notifier.joinLine(keys);
-    const waitForTurn = async (sinceMs: number): Promise<void> => {
-      const delayMs = this.retryDelay(s);
-      if ((await notifier.waitForTurn(ticket, delayMs, signal, sinceMs)) === 'aborted') signal?.throwIfAborted();
-    };
-    let acquired = false;
-    try {
-      if (!ticket.first) await waitForTurn(this.clock());
-      const lock = await this.acquireLoop(keys, ttlMs, s, signal, waitForTurn, trace);
-      acquired = true;
-      return lock;
-    } finally {
-      // Leaving without the lock hands the turn on at once: no release of ours will.
-      ticket.leave(acquired);
-    }
-  }
-
-  /**
-   * The attempts of one acquire. `waitToRetry` gets the start of the failed attempt (a
-   * release seen since then must not be missed) and resolves when the next may begin.
-   */
-  private async acquireLoop(
-    keys: string[],
-    ttlMs: number,
-    s: Settings,
-    signal: AbortSignal | undefined,
-    waitToRetry: (attemptStartMs: number) => Promise<void>,
-    trace: OperationContext | undefined,
-  ): Promise<Lock> {
-    const value = this.lockValue();
-    const scriptKeys = s.fencing ? [...keys, ...keys.map(fenceKey)] : keys;
-    const args = [value, String(ttlMs), String(keys.length)];
-    const timeoutMs = nodeTimeoutFor(s, ttlMs);
-    const attempts = new AttemptLog();
-    const attemptsMax = maxAttempts(s);
-
-    for (let attempt = 1; ; attempt += 1) {
-      const startMs = this.clock();
-      let reason: ExecutionFailure;
-      let outcomes: ReadonlyMap<number, NodeOutcome>;
-      try {
-        const votes = await this.untilAborted(
-          this.fanOut((node, done) => node.run(ACQUIRE, scriptKeys, args, done), judgeAcquire(keys), timeoutMs),
-          signal,
-        );
-        attempts.push(votes.stats);
-        outcomes = votes.outcomes;
-        if (votes.decision === 'for') {
-          const fence = s.fencing ? await this.writeFence(keys, votes.values.values(), timeoutMs) : undefined;
-          const elapsedMs = this.clock() - startMs;
-          const validity = validityMs(ttlMs, elapsedMs, s.driftFactor);
-          this.report('acquire', keys, attempt, votes, elapsedMs, validity, trace);
-          if (fence !== null && validity > 0) {
-            if (trace) {
-              trace.validityMs = validity;
-              if (fence !== undefined) trace.fence = fence;
-            }
-            const lock = new Lock(this, keys, value, attempts.list, this.runtime.wallMs() + validity, startMs + elapsedMs + validity, fence, this.clock);
-            this.durations.set(lock, ttlMs);
-            return lock;
-          }
-          reason = fence === null ? 'unavailable' : 'validity';
-        } else {
-          this.report('acquire', keys, attempt, votes, this.clock() - startMs, undefined, trace);
-          reason = failureReason(outcomes.values());
-        }
-      } catch (error) {
-        // Aborted mid-attempt: some nodes may have set the key; take it back first.
-        await this.releaseEverywhere(keys, value, timeoutMs);
-        throw error;
-      }
-      await this.releaseEverywhere(keys, value, timeoutMs);
-      if (attempt >= attemptsMax) {
-        throw new ExecutionError(NO_QUORUM_MESSAGE, attempts.list, {
-          operation: 'acquire',
-          resources: keys,
-          reason,
-          attemptCount: attempts.count,
-          lastAttempt: [...outcomes.values()],
-        });
-      }
-      await waitToRetry(startMs);
-    }
   }
 
   /**
    * Deletes the lock on every node that still holds its value (compare-and-delete).
    * Releasing a lock that already expired is not an error; failing to reach a quorum
-   * is, though the lock then still expires by itself.
+   * is, though the lock then still expires by itself. No retry is made once every key of
+   * the lock has surely expired.
    */
   release(lock: Lock, settings?: CallSettings): Promise<ExecutionResult> {
     if (!releaseTracing.hasSubscribers) return this.releaseUntraced(lock, settings, undefined);
@@ -191,38 +100,12 @@ export class Redlock extends EventEmitter {
     return releaseTracing.tracePromise(() => this.releaseUntraced(lock, settings, context), context);
   }
 
-  private async releaseUntraced(lock: Lock, settings: CallSettings | undefined, trace: OperationContext | undefined): Promise<ExecutionResult> {
-    checkLock(lock);
-    const s = mergeSettings(this.settings, settings);
-    lock.expiration = 0;
-    // Even a failed release ends the lock for its owner: no Lock of it is disposed again.
-    if (typeof lock.markReleased === 'function') lock.markReleased();
-    const timeoutMs = nodeTimeoutFor(s, this.durations.get(lock) ?? 1000);
-    const attempts = new AttemptLog();
-    const attemptsMax = maxAttempts(s);
-    for (let attempt = 1; ; attempt += 1) {
-      const startMs = this.clock();
-      const votes = await this.fanOut((node, done) => node.run(RELEASE, lock.resources, [lock.value, '1'], done), judgeAnyReply, timeoutMs);
-      attempts.push(votes.stats);
-      this.report('release', lock.resources, attempt, votes, this.clock() - startMs, undefined, trace);
-      if (votes.decision === 'for') return { attempts: attempts.list };
-      if (attempt >= attemptsMax) {
-        throw new ExecutionError(NO_QUORUM_MESSAGE, attempts.list, {
-          operation: 'release',
-          resources: lock.resources,
-          reason: failureReason(votes.outcomes.values()),
-          attemptCount: attempts.count,
-          lastAttempt: [...votes.outcomes.values()],
-        });
-      }
-      await abortableSleep(this.retryDelay(s), settings?.signal, this.runtime);
-    }
-  }
-
   /**
-   * Extends a valid lock to `duration` ms from now (compare-and-pexpire). A quorum must
-   * agree before the current validity ends; the old Lock is then spent (expiration 0)
-   * and a new one, with the same value and fence, is returned.
+   * Extends a valid lock to `duration` ms from now (compare-and-pexpire; a key's time
+   * left is never shortened). A quorum must agree before the current validity ends; the
+   * old Lock is then spent (expiration 0) and a new one, with the same value and fence,
+   * is returned. When a quorum answers that the lock is no longer held, it fails at once
+   * (reason `lost`).
    */
   extend(existing: Lock, duration: number, settings?: CallSettings): Promise<Lock> {
     if (!extendTracing.hasSubscribers) return this.extendUntraced(existing, duration, settings, undefined);
@@ -230,69 +113,13 @@ export class Redlock extends EventEmitter {
     return extendTracing.tracePromise(() => this.extendUntraced(existing, duration, settings, context), context);
   }
 
-  private async extendUntraced(existing: Lock, duration: number, settings: CallSettings | undefined, trace: OperationContext | undefined): Promise<Lock> {
-    checkLock(existing);
-    const ttlMs = checkDuration(duration);
-    const s = mergeSettings(this.settings, settings);
-    const signal = settings?.signal;
-    signal?.throwIfAborted();
-    const timeoutMs = nodeTimeoutFor(s, ttlMs);
-    const attempts = new AttemptLog();
-    const attemptsMax = maxAttempts(s);
-    let reason: ExecutionFailure = 'expired';
-    let outcomes: readonly NodeOutcome[] = [];
-    for (let attempt = 1; existing.expiration !== 0 && this.clock() < existing.validUntilMs; attempt += 1) {
-      const startMs = this.clock();
-      const votes = await this.untilAborted(
-        this.fanOut((node, done) => node.run(EXTEND, existing.resources, [existing.value, String(ttlMs)], done), judgeExtend(existing.resources), timeoutMs),
-        signal,
-      );
-      attempts.push(votes.stats);
-      outcomes = [...votes.outcomes.values()];
-      const endMs = this.clock();
-      const validity = validityMs(ttlMs, endMs - startMs, s.driftFactor);
-      this.report('extend', existing.resources, attempt, votes, endMs - startMs, validity, trace);
-      if (votes.decision === 'for') {
-        // A quorum reached after the old validity ended proves nothing about the gap.
-        if (endMs >= existing.validUntilMs) {
-          reason = 'expired';
-          break;
-        }
-        if (validity > 0) {
-          existing.expiration = 0;
-          if (trace) trace.validityMs = validity;
-          const lock = existing.successor(attempts.list, this.runtime.wallMs() + validity, endMs + validity);
-          this.durations.set(lock, ttlMs);
-          return lock;
-        }
-        reason = 'validity';
-      } else {
-        reason = failureReason(outcomes);
-      }
-      if (attempt >= attemptsMax) break;
-      const leftMs = existing.validUntilMs - this.clock();
-      if (leftMs <= 0) {
-        reason = 'expired';
-        break;
-      }
-      await abortableSleep(Math.min(leftMs, this.retryDelay(s)), signal, this.runtime);
-    }
-    const message = attempts.count === 0 ? 'Cannot extend an already-expired lock.' : NO_QUORUM_MESSAGE;
-    throw new ExecutionError(message, attempts.list, {
-      operation: 'extend',
-      resources: existing.resources,
-      reason,
-      attemptCount: attempts.count,
-      lastAttempt: outcomes,
-    });
-  }
-
   /**
    * Runs `routine` while holding the lock, extending it before it expires. The
-   * routine's signal aborts (with `signal.error`) when an extension fails or validity
-   * runs out. Always releases; returns the routine's value or rethrows its error.
+   * routine's signal aborts (with `signal.error`) when an extension fails, a quorum says
+   * the lock is gone, or validity runs out. Always releases; returns the routine's value
+   * or rethrows its error.
    */
-  using<T>(resources: string[], duration: number, settings: CallSettings, routine?: Routine<T>): Promise<T>;
+  using<T>(resources: string[], duration: number, settings: Partial<Settings> & CallSettings, routine?: Routine<T>): Promise<T>;
   using<T>(resources: string[], duration: number, routine: Routine<T>): Promise<T>;
   async using<T>(resources: string[], duration: number, settingsOrRoutine: CallSettings | Routine<T>, optionalRoutine?: Routine<T>): Promise<T> {
     const settings = typeof settingsOrRoutine === 'function' ? undefined : settingsOrRoutine;
@@ -300,7 +127,7 @@ export class Redlock extends EventEmitter {
     if (typeof routine !== 'function') throw new TypeError('routine must be a function (signal) => Promise');
     checkResources(resources);
     const ttlMs = checkDuration(duration);
-    const s = mergeSettings(this.settings, settings);
+    const s = mergeSettings(this.resolved, settings);
     if (s.automaticExtensionThreshold > ttlMs - 100) {
       throw new RangeError(
         'A lock `duration` must be at least 100ms greater than the `automaticExtensionThreshold` setting. ' +
@@ -319,36 +146,296 @@ export class Redlock extends EventEmitter {
     });
   }
 
-  /** The jittered pause before the next attempt. */
-  private retryDelay(s: Settings): number {
-    return retryDelayMs(s.retryDelay, s.retryJitter, this.runtime.random);
+  private async acquireUntraced(resources: string[], duration: number, settings: CallSettings | undefined, trace: OperationContext | undefined): Promise<Lock> {
+    const keys = checkResources(resources);
+    const ttlMs = checkDuration(duration);
+    const s = mergeSettings(this.resolved, settings);
+    const signal = settings?.signal;
+    signal?.throwIfAborted();
+    this.throwIfClosed();
+    const scriptKeys = s.fencing ? [...keys, ...keys.map(fenceKey)] : keys;
+    this.checkSlots(keys, s.fencing);
+    const value = this.lockValue();
+    const args = [value, String(ttlMs), String(keys.length)];
+    const timeoutMs = nodeTimeoutFor(s, ttlMs);
+    const attemptsMax = maxAttempts(s);
+    // Waiters of this process for the same resources queue in one line: only the first
+    // retries when a release is published, so a hot lock passes from one waiter to the
+    // next in arrival order, at one attempt per release instead of one per waiter. A
+    // call that will not retry has nothing to wait for, so it does not queue.
+    const ticket = s.releaseNotifications && attemptsMax > 1 ? this.releaseNotifier().joinLine(keys) : undefined;
+    let acquired = false;
+    try {
+      if (ticket && !ticket.first) await this.waitToRetry(s, signal, ticket, this.clock());
+      const lock = await withRetries<Lock>({
+        operation: 'acquire',
+        resources: keys,
+        attemptsMax,
+        clock: this.clock,
+        attempt: async (attempt, startMs, log) => {
+          const answered = new Set<number>();
+          const takeBack = (votes?: FanOut<unknown>): Promise<void> => this.takeBack(keys, value, timeoutMs, answered, votes);
+          let votes: FanOut<string>;
+          try {
+            votes = await this.untilAborted(this.fanOut(ACQUIRE, scriptKeys, args, judgeAcquire(keys), timeoutMs, answered), signal);
+          } catch (error) {
+            // Aborted mid-attempt: some nodes may have set the key; take it back first.
+            await takeBack();
+            throw error;
+          }
+          log.push(votes.stats);
+          let fence: bigint | undefined;
+          if (votes.decision === 'for' && s.fencing) {
+            let written: { fence: bigint | undefined; votes: FanOut<true> };
+            try {
+              written = await this.untilAborted(this.writeFence(keys, votes.values.values(), timeoutMs, attempt), signal);
+            } catch (error) {
+              await takeBack(votes);
+              throw error;
+            }
+            if (written.fence === undefined) {
+              this.report('acquire', keys, attempt, votes, this.clock() - startMs, undefined, trace);
+              await takeBack(votes);
+              return { ok: false, reason: failureReason(written.votes.outcomes.values()), outcomes: [...written.votes.outcomes.values()] };
+            }
+            fence = written.fence;
+          }
+          const endMs = this.clock();
+          const validity = votes.decision === 'for' ? validityMs(ttlMs, endMs - startMs, s.driftFactor) : undefined;
+          this.report('acquire', keys, attempt, votes, endMs - startMs, validity, trace);
+          if (validity !== undefined && validity > 0) {
+            if (trace) {
+              trace.validityMs = validity;
+              if (fence !== undefined) trace.fence = fence;
+            }
+            const lineage: Lineage = {
+              released: false,
+              validUntilMs: endMs + validity,
+              keysGoneMs: endMs + timeoutMs + ttlMs + driftMs(ttlMs, s.driftFactor),
+              ttlMs,
+              notify: s.releaseNotifications,
+              clock: this.clock,
+            };
+            const lock = new Lock(this, keys, value, log.list, this.runtime.wallMs() + validity, endMs + validity, fence, lineage);
+            return { ok: true, value: lock };
+          }
+          await takeBack(votes);
+          const outcomes = [...votes.outcomes.values()];
+          return { ok: false, reason: validity === undefined ? failureReason(outcomes) : 'validity', outcomes };
+        },
+        waitToRetry: async (attemptStartMs) => {
+          await this.waitToRetry(s, signal, ticket, attemptStartMs);
+          return undefined;
+        },
+      });
+      acquired = true;
+      return lock;
+    } finally {
+      // Leaving without the lock hands the turn on at once: no release of ours will.
+      ticket?.leave(acquired);
+    }
   }
 
-  private fanOut<T>(send: (node: Node, done: Reply) => void, judge: Judge<T>, timeoutMs: number): Promise<FanOut<T>> {
-    return fanOut(this.nodes, send, judge, timeoutMs, this.runtime);
+  private async releaseUntraced(lock: Lock, settings: CallSettings | undefined, trace: OperationContext | undefined): Promise<ExecutionResult> {
+    checkLock(lock);
+    const s = mergeSettings(this.resolved, settings);
+    const lineage = lineageOf(lock);
+    lock.expiration = 0;
+    // Even a failed release ends the lock for its owner: no Lock of it is disposed again.
+    if (lineage) lineage.released = true;
+    // Publish only when someone may wait: the lock was taken with notifications, or this call asks.
+    const notify = settings?.releaseNotifications ?? lineage?.notify ?? s.releaseNotifications;
+    const script = notify ? RELEASE_AND_NOTIFY : RELEASE;
+    const timeoutMs = nodeTimeoutFor(s, lineage?.ttlMs ?? 1_000);
+    let log: AttemptLog | undefined;
+    await withRetries<true>({
+      operation: 'release',
+      resources: lock.resources,
+      attemptsMax: maxAttempts(s),
+      clock: this.clock,
+      attempt: async (attempt, startMs, attemptLog) => {
+        log = attemptLog;
+        const votes = await this.fanOut(script, lock.resources, [lock.value], judgeRelease, timeoutMs);
+        attemptLog.push(votes.stats);
+        this.report('release', lock.resources, attempt, votes, this.clock() - startMs, undefined, trace);
+        if (votes.decision === 'for') return { ok: true, value: true };
+        const outcomes = [...votes.outcomes.values()];
+        return { ok: false, reason: failureReason(outcomes), outcomes };
+      },
+      waitToRetry: async () => {
+        // Once every key has expired there is nothing left to delete: retrying could only
+        // keep the caller waiting on nodes that are down.
+        const leftMs = (lineage?.keysGoneMs ?? Number.POSITIVE_INFINITY) - this.clock();
+        if (leftMs <= 0) return 'expired';
+        await this.sleep(Math.min(leftMs, this.retryDelay(s)), settings?.signal);
+        return undefined;
+      },
+    });
+    return { attempts: log?.list ?? [] };
+  }
+
+  private async extendUntraced(existing: Lock, duration: number, settings: CallSettings | undefined, trace: OperationContext | undefined): Promise<Lock> {
+    checkLock(existing);
+    const ttlMs = checkDuration(duration);
+    const s = mergeSettings(this.resolved, settings);
+    const signal = settings?.signal;
+    signal?.throwIfAborted();
+    this.throwIfClosed();
+    const lineage = lineageOf(existing);
+    const resources = existing.resources;
+    if (existing.expiration === 0 || this.clock() >= existing.validUntilMs) {
+      throw new ExecutionError(EXPIRED_MESSAGE, [], { operation: 'extend', resources, reason: 'expired', attemptCount: 0, lastAttempt: [] });
+    }
+    const timeoutMs = nodeTimeoutFor(s, ttlMs);
+    const membershipSize = this.nodes.length;
+    return withRetries<Lock>({
+      operation: 'extend',
+      resources,
+      attemptsMax: maxAttempts(s),
+      clock: this.clock,
+      attempt: async (attempt, startMs, log) => {
+        const votes = await this.untilAborted(this.fanOut(EXTEND, resources, [existing.value, String(ttlMs)], judgeExtend(resources), timeoutMs), signal);
+        log.push(votes.stats);
+        const endMs = this.clock();
+        const validity = validityMs(ttlMs, endMs - startMs, s.driftFactor);
+        this.report('extend', resources, attempt, votes, endMs - startMs, validity, trace);
+        const outcomes = [...votes.outcomes.values()];
+        if (votes.decision === 'for') {
+          // A quorum now holds the keys for ttlMs more, even if this attempt was too slow
+          // to count. (A minority lengthened by a failed attempt does not keep the lock alive.)
+          if (lineage) lineage.keysGoneMs = Math.max(lineage.keysGoneMs, endMs + timeoutMs + ttlMs + driftMs(ttlMs, s.driftFactor));
+          // A quorum reached after the old validity ended proves nothing about the gap.
+          if (endMs >= existing.validUntilMs) return { ok: false, reason: 'expired', outcomes, final: true };
+          if (validity <= 0) return { ok: false, reason: 'validity', outcomes };
+          existing.expiration = 0;
+          if (trace) trace.validityMs = validity;
+          if (lineage) {
+            lineage.validUntilMs = endMs + validity;
+            lineage.ttlMs = ttlMs;
+          }
+          return { ok: true, value: new Lock(this, resources, existing.value, log.list, this.runtime.wallMs() + validity, endMs + validity, existing.fence, lineage) };
+        }
+        // Nodes that no longer hold the lock cannot come to hold it again: once they
+        // alone rule out a quorum, the lock is lost, and retrying would only hide it.
+        const notHeld = outcomes.filter((outcome) => outcome.error instanceof LockNotHeldError).length;
+        if (decide(membershipSize, 0, notHeld) === 'against') return { ok: false, reason: 'lost', outcomes, final: true };
+        return { ok: false, reason: failureReason(outcomes), outcomes };
+      },
+      waitToRetry: async () => {
+        const leftMs = existing.validUntilMs - this.clock();
+        if (leftMs <= 0) return 'expired';
+        await this.sleep(Math.min(leftMs, this.retryDelay(s)), signal);
+        return undefined;
+      },
+    });
   }
 
   /**
-   * Raises the resources' fencing counters to max(read on the quorum) + 1 on a quorum.
-   * Any two quorums intersect, so a later reader sees this token or a greater one.
-   * Returns null when the write-back could not reach a quorum.
+   * Raises the resources' fencing counters to the next token on a quorum. Any two
+   * quorums intersect, so a later reader sees this token or a greater one. `fence` is
+   * undefined when the write-back reached no quorum; its votes are reported as the
+   * `fence` operation either way.
    */
-  private async writeFence(keys: readonly string[], readTokens: Iterable<unknown>, timeoutMs: number): Promise<bigint | null> {
-    let max = 0n;
-    for (const token of readTokens) {
-      const read = BigInt(token as string);
-      if (read > max) max = read;
-    }
-    const fence = max + 1n;
-    const votes = await this.fanOut((node, done) => node.run(FENCE, keys.map(fenceKey), [fence.toString()], done), judgeAnyReply, timeoutMs);
-    return votes.decision === 'for' ? fence : null;
+  private async writeFence(keys: readonly string[], readTokens: Iterable<unknown>, timeoutMs: number, attempt: number): Promise<{ fence: bigint | undefined; votes: FanOut<true> }> {
+    const fence = nextFence(readTokens, this.runtime.wallMs());
+    const startMs = this.clock();
+    const votes = await this.fanOut(FENCE, keys.map(fenceKey), [fence.toString()], judgeRelease, timeoutMs);
+    this.report('fence', keys, attempt, votes, this.clock() - startMs, undefined, undefined);
+    return { fence: votes.decision === 'for' ? fence : undefined, votes };
   }
 
-  /** Releases on every node, including those that refused or timed out, and waits for all. */
-  private async releaseEverywhere(keys: readonly string[], value: string, timeoutMs: number): Promise<void> {
-    const votes = await this.fanOut((node, done) => node.run(RELEASE, keys, [value, '0'], done), judgeAnyReply, timeoutMs);
-    const outcomes = await votes.all;
-    for (const outcome of outcomes) if (outcome.error) this.emitError(outcome.error);
+  /**
+   * Takes a failed attempt's keys back (compare-and-delete, no publish) on every node
+   * the acquire was sent to, ready or not: a reconnecting client may resend the acquire
+   * once it is back, and the release, queued behind it, then follows it. Waits only for
+   * the nodes that answered the acquire (bounded by the node timeout), so a dead node
+   * costs the next attempt nothing.
+   */
+  private async takeBack(keys: readonly string[], value: string, timeoutMs: number, answered: ReadonlySet<number>, votes: FanOut<unknown> | undefined): Promise<void> {
+    const awaited: Promise<void>[] = [];
+    for (const node of this.nodes) {
+      const outcome = votes?.outcomes.get(node.index);
+      if (outcome?.error instanceof NodeUnavailableError) continue; // the acquire was never sent
+      const done = new Promise<void>((resolve) =>
+        node.send(RELEASE, keys, [value], (error) => {
+          if (error) this.emitError(error);
+          resolve();
+        }),
+      );
+      if (answered.has(node.index)) awaited.push(done);
+    }
+    if (awaited.length === 0) return;
+    let timer: unknown;
+    await Promise.race([Promise.all(awaited), new Promise<void>((resolve) => (timer = this.runtime.setTimer(resolve, timeoutMs)))]);
+    this.runtime.clearTimer(timer);
+  }
+
+  /** Waits between two acquire attempts: for a release in line, or the jittered delay. */
+  private async waitToRetry(s: ResolvedSettings, signal: AbortSignal | undefined, ticket: LineTicket | undefined, sinceMs: number): Promise<void> {
+    if (!ticket) {
+      await this.sleep(this.retryDelay(s), signal);
+      return;
+    }
+    const outcome = await this.releaseNotifier().waitForTurn(ticket, this.retryDelay(s), signal, sinceMs);
+    if (outcome === 'aborted') signal?.throwIfAborted();
+    if (outcome === 'closed') this.throwIfClosed();
+  }
+
+  /** An abortable sleep that quit() ends too. */
+  private async sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    this.throwIfClosed();
+    const signals = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
+    await abortableSleep(ms, signals, this.runtime);
+  }
+
+  private throwIfClosed(): void {
+    if (this.closing.signal.aborted) throw this.closing.signal.reason;
+  }
+
+  private releaseNotifier(): ReleaseNotifier {
+    this.notifier ??= new ReleaseNotifier(this.nodes, {
+      runtime: this.runtime,
+      onError: (error) => this.emitError(error),
+      // A Cluster subscriber's sockets cannot be unref'd: it must not linger.
+      lingerMs: this.nodes.some((node) => node.driver.cluster) ? 0 : LINGER_MS,
+    });
+    return this.notifier;
+  }
+
+  /**
+   * On a Cluster client every key of one script must share a hash slot: refuse a lock
+   * whose resources (or fencing counters) would not, before anything is sent.
+   */
+  private checkSlots(keys: readonly string[], fencing: boolean): void {
+    const checked = new Set<string>();
+    for (const node of this.nodes) {
+      if (!node.driver.cluster) continue;
+      const prefix = node.driver.keyPrefix ?? '';
+      if (checked.has(prefix)) continue;
+      checked.add(prefix);
+      if (fencing) {
+        keys.forEach((resource, index) => {
+          if (!fenceKeyInSlot(resource)) {
+            throw new RangeError(
+              `resources[${index}] ${JSON.stringify(resource)} cannot be fenced on the Redis Cluster of clients[${node.index}]: it has no hash tag and contains "}", ` +
+                'so no fencing counter can share its hash slot; give it a hash tag, e.g. "{job}:name"',
+            );
+          }
+        });
+      }
+      const all = keys.map((key) => ({ key, resource: key }));
+      if (fencing) all.push(...keys.map((key) => ({ key: fenceKey(key), resource: key })));
+      checkOneSlot(all, prefix, node.index);
+    }
+  }
+
+  /** The jittered pause before the next attempt. */
+  private retryDelay(s: ResolvedSettings): number {
+    return retryDelayMs(s.retryDelay, s.retryJitter, this.runtime.random);
+  }
+
+  private fanOut<T>(script: Script, keys: readonly string[], args: readonly string[], judge: Judge<T>, timeoutMs: number, answered?: Set<number>): Promise<FanOut<T>> {
+    return fanOut(this.nodes, (node, done) => node.run(script, keys, args, done), judge, timeoutMs, this.runtime, answered);
   }
 
   private untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -411,41 +498,40 @@ export class Redlock extends EventEmitter {
   }
 }
 
+/** An acquire reply: {1, fence} for, {0, i} when resource i is held by another lock. */
 function judgeAcquire(keys: readonly string[]) {
   return (reply: unknown, node: Node): { value: string } | Error => {
     if (!Array.isArray(reply) || reply.length !== 2) return new Error(`node ${node.index} (${node.address}): unexpected acquire reply ${JSON.stringify(reply)}`);
     const [status, detail] = reply as [unknown, unknown];
     if (status === 1) return { value: String(detail) };
     const resource = keys[Number(detail) - 1];
-    return new ResourceLockedError(
-      `The operation was applied to: 0 of the ${keys.length} requested resources. ` +
-        `(${JSON.stringify(resource)} is held by another lock on node ${node.index} (${node.address}))`,
-    );
+    return new ResourceLockedError(appliedToMessage(0, keys.length), { ...(resource === undefined ? {} : { resource }), node: node.index, address: node.address });
   };
 }
 
+/** An extend reply: 1 for; 0 when some key no longer holds this lock's value. */
 function judgeExtend(keys: readonly string[]) {
   return (reply: unknown, node: Node): { value: true } | Error => {
     if (reply === 1) return { value: true };
-    return new ResourceLockedError(
-      `The operation was applied to: 0 of the ${keys.length} requested resources. (the lock is no longer held on node ${node.index} (${node.address}))`,
-    );
+    return new LockNotHeldError(appliedToMessage(0, keys.length), { node: node.index, address: node.address });
   };
 }
 
-function judgeAnyReply(): { value: true } {
+/**
+ * Release and fence replies: every successful reply is a vote for (a key already gone is
+ * released all the same); only error replies, judged before this, vote against.
+ */
+function judgeRelease(): { value: true } {
   return { value: true };
 }
 
 function checkLock(lock: unknown): asserts lock is Lock {
-  if (
-    lock === null ||
-    typeof lock !== 'object' ||
-    !Array.isArray((lock as Lock).resources) ||
-    typeof (lock as Lock).value !== 'string'
-  ) {
+  if (lock === null || typeof lock !== 'object' || !Array.isArray((lock as Lock).resources) || typeof (lock as Lock).value !== 'string') {
     throw new TypeError('lock must be a Lock returned by acquire() or extend()');
   }
 }
+
+/** Re-exported for the quorum math users reach through Redlock. */
+export { quorumSize };
 
 export default Redlock;

@@ -1,42 +1,41 @@
-import type { NodeClient, NodeSubscriber } from './clients/node-client.js';
-import { NODE_RUNTIME, type Runtime, type TimerHandle } from './runtime.js';
+import type { NodeClient } from './clients/node-client.js';
+import { sharedSubscription, type SharedSubscription, type SubscriptionListener } from './release-subscriptions.js';
+import type { Runtime, TimerHandle } from './runtime.js';
 import { releaseChannel } from './scripts.js';
 import { TIMER_MAX_MS } from './settings.js';
 
 /** How a wait for a release ended. */
-export type ReleaseWaitOutcome = 'notified' | 'timeout' | 'aborted';
+export type ReleaseWaitOutcome = 'notified' | 'timeout' | 'aborted' | 'closed';
+
+/**
+ * How long a channel stays subscribed after its last waiter left, in ms. A hot key's
+ * waiters then find it subscribed already, with no SUBSCRIBE/UNSUBSCRIBE round trip per
+ * wait and no gap in which a release goes unseen. The timer is unref'd.
+ */
+export const LINGER_MS = 5_000;
+
+/**
+ * Most channels one notifier keeps subscribed at once. Past it, idle channels are
+ * dropped first; a wait that still finds no room is not subscribed and simply times out,
+ * as a blind retry would.
+ */
+export const CHANNELS_MAX = 10_000;
 
 export interface ReleaseNotifierOptions {
-  /**
-   * How long a channel stays subscribed after its last waiter left, in ms. A hot key's
-   * waiters then find it subscribed already, with no SUBSCRIBE/UNSUBSCRIBE round trip
-   * per wait and no gap in which a release goes unseen. @default 5000 (0 to 600000)
-   */
-  readonly lingerMs?: number;
-  /**
-   * Most channels subscribed at once. Past it, idle channels are dropped first; a wait
-   * that still finds no room is not subscribed and simply times out, as a blind retry
-   * would. @default 10000 (1 to 1000000)
-   */
-  readonly channelsMax?: number;
-  /** Clock (for `sinceMs`) and timers. @default NODE_RUNTIME */
-  readonly runtime?: Runtime;
+  readonly runtime: Runtime;
   /**
    * Receives the subscriber connections' errors. They only cost notifications (a wait
    * then ends at its bound), but they are reported, not dropped.
-   * @default undefined: errors are dropped
    */
-  readonly onError?: (error: Error) => void;
+  readonly onError: (error: Error) => void;
+  /** See LINGER_MS; 0 for Cluster clients, whose subscriber sockets cannot be unref'd. */
+  readonly lingerMs: number;
 }
 
-const DEFAULT_LINGER_MS = 5000;
-const LINGER_MS_MAX = 600_000;
-const DEFAULT_CHANNELS_MAX = 10_000;
-const CHANNELS_MAX_MAX = 1_000_000;
-
-interface Waiter {
-  readonly channels: readonly string[];
-  settle(outcome: ReleaseWaitOutcome): void;
+/** One node of the notifier: the caller's client (the sharing key) and its driver. */
+export interface NotifierNode {
+  readonly client: object;
+  readonly driver: NodeClient;
 }
 
 /**
@@ -61,6 +60,10 @@ interface Ticket extends LineTicket {
   nudge: (() => void) | undefined;
 }
 
+interface Waiter {
+  settle(outcome: ReleaseWaitOutcome): void;
+}
+
 interface ChannelState {
   readonly waiters: Set<Waiter>;
   /** Monotonic ms of the last release seen on this channel, from any node. */
@@ -70,48 +73,36 @@ interface ChannelState {
 
 /**
  * Wakes lock waiters when a lock is released instead of letting them sleep out a blind
- * retry delay. The release script PUBLISHes on `releaseChannel(key)` on every node
- * where it deleted the key (a failed attempt's clean-up does not: see scripts.ts);
- * this class holds one subscriber connection per node (a duplicate of the node's
- * client, created on the first wait, closed by quit()) and resolves a wait as soon as
- * any node reports a release of any of its resources.
+ * retry delay. With `releaseNotifications`, a release PUBLISHes on `releaseChannel(key)`
+ * on every node where it deleted the key; this class subscribes through one shared
+ * subscriber per client (see release-subscriptions.ts) and ends a wait as soon as any
+ * node reports a release of any of its resources.
  *
  * A lost message (a node down, a release between the failed attempt and the SUBSCRIBE,
- * a lock that expired instead of being released) costs at most `maxWaitMs`: the wait
- * never outlives its bound, so the caller's jittered retry stays the fallback.
+ * a lock that expired instead of being released) costs at most the wait's bound: the
+ * caller's jittered retry stays the fallback.
  */
 export class ReleaseNotifier {
-  private readonly lingerMs: number;
-  private readonly channelsMax: number;
   private readonly runtime: Runtime;
-  private readonly clock: () => number;
-  private readonly onError: ((error: Error) => void) | undefined;
+  private readonly subscriptions: readonly SharedSubscription[];
+  private readonly prefixes: readonly string[];
   private readonly channels = new Map<string, ChannelState>();
-  private subscribers: NodeSubscriber[] | undefined;
-  private closed = false;
   // Lines per resource set, in arrival order; an empty line is deleted, so the map
   // holds at most one entry per resource set someone is waiting for.
   private readonly lines = new Map<string, Ticket[]>();
+  private closed = false;
+  private readonly listener: SubscriptionListener;
 
   constructor(
-    private readonly clients: readonly NodeClient[],
-    options: ReleaseNotifierOptions = {},
+    nodes: readonly NotifierNode[],
+    private readonly options: ReleaseNotifierOptions,
   ) {
-    this.lingerMs = checkRange(options.lingerMs ?? DEFAULT_LINGER_MS, 'lingerMs', 0, LINGER_MS_MAX);
-    this.channelsMax = checkRange(options.channelsMax ?? DEFAULT_CHANNELS_MAX, 'channelsMax', 1, CHANNELS_MAX_MAX, true);
-    this.runtime = options.runtime ?? NODE_RUNTIME;
-    this.clock = this.runtime.monotonicMs;
-    this.onError = options.onError;
-  }
-
-  /**
-   * Resolves 'notified' as soon as one of `resources` is released on any node,
-   * 'timeout' after `maxWaitMs`, 'aborted' when `signal` aborts (never rejects). With
-   * `sinceMs` (a monotonic time, e.g. when the failed attempt started), a release seen
-   * after it, but before this call, resolves at once: it would otherwise be missed.
-   */
-  waitForRelease(resources: readonly string[], maxWaitMs: number, signal?: AbortSignal, sinceMs?: number): Promise<ReleaseWaitOutcome> {
-    return this.wait(resources, maxWaitMs, signal, sinceMs, undefined);
+    this.runtime = options.runtime;
+    this.subscriptions = nodes.map((node) => sharedSubscription(node.client, node.driver));
+    // The script publishes on the key as the server sees it, so with a driver's key
+    // prefix the channel carries the prefix too.
+    this.prefixes = [...new Set(nodes.map((node) => node.driver.keyPrefix ?? ''))];
+    this.listener = { message: (channel) => this.onRelease(channel), error: (error) => options.onError(error) };
   }
 
   /**
@@ -147,90 +138,66 @@ export class ReleaseNotifier {
    * The wait between two attempts for a waiter in line: 'notified' when a release was
    * seen (after `sinceMs`, or during the wait) and this ticket is first in line, or when
    * the waiter ahead left without the lock; 'timeout' after `maxWaitMs` in all, first or
-   * not (the fallback: a waiter never waits longer than a blind retry would);
-   * 'aborted' on abort.
+   * not (a waiter never waits longer than a blind retry would); 'aborted' on abort;
+   * 'closed' once quit() was called (then at once).
    */
-  async waitForTurn(ticket: LineTicket, maxWaitMs: number, signal?: AbortSignal, sinceMs?: number): Promise<ReleaseWaitOutcome> {
+  async waitForTurn(ticket: LineTicket, maxWaitMs: number, signal: AbortSignal | undefined, sinceMs: number): Promise<ReleaseWaitOutcome> {
     const own = ticket as Ticket;
-    const deadlineMs = this.clock() + maxWaitMs;
+    const deadlineMs = this.runtime.monotonicMs() + maxWaitMs;
     let since = sinceMs;
     for (;;) {
-      const outcome = await this.wait(own.resources, deadlineMs - this.clock(), signal, since, own);
+      const outcome = await this.wait(own, deadlineMs - this.runtime.monotonicMs(), signal, since);
       if (outcome !== 'notified' || own.first) return outcome;
       // Someone earlier in line goes first; only a release after this one concerns us.
-      since = this.clock();
+      since = this.runtime.monotonicMs();
     }
   }
 
-  private wait(resources: readonly string[], maxWaitMs: number, signal: AbortSignal | undefined, sinceMs: number | undefined, ticket: Ticket | undefined): Promise<ReleaseWaitOutcome> {
-    if (signal?.aborted) return Promise.resolve('aborted');
-    if (this.closed || !(maxWaitMs > 0)) return Promise.resolve('timeout');
-    const channels = [...new Set(resources.flatMap((resource) => this.channelsOf(resource)))];
-    if (sinceMs !== undefined && channels.some((channel) => (this.channels.get(channel)?.lastReleaseMs ?? -Infinity) > sinceMs)) {
-      return Promise.resolve('notified');
+  /** Ends every wait with 'closed' and gives up this notifier's subscriptions. Idempotent. */
+  quit(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [channel, state] of [...this.channels]) {
+      for (const waiter of [...state.waiters]) waiter.settle('closed');
+      this.drop(channel);
     }
+  }
+
+  private wait(ticket: Ticket, maxWaitMs: number, signal: AbortSignal | undefined, sinceMs: number): Promise<ReleaseWaitOutcome> {
+    if (this.closed) return Promise.resolve('closed');
+    if (signal?.aborted) return Promise.resolve('aborted');
+    if (!(maxWaitMs > 0)) return Promise.resolve('timeout');
+    const channels = [...new Set(ticket.resources.flatMap((resource) => this.prefixes.map((prefix) => releaseChannel(prefix + resource))))];
+    if (channels.some((channel) => (this.channels.get(channel)?.lastReleaseMs ?? -Infinity) > sinceMs)) return Promise.resolve('notified');
     return new Promise((resolve) => {
       let settled = false;
       const timer = this.runtime.setTimer(() => waiter.settle('timeout'), Math.min(maxWaitMs, TIMER_MAX_MS));
       const onAbort = (): void => waiter.settle('aborted');
       const waiter: Waiter = {
-        channels,
         settle: (outcome) => {
           if (settled) return;
           settled = true;
           this.runtime.clearTimer(timer);
           signal?.removeEventListener('abort', onAbort);
           for (const channel of channels) this.leave(channel, waiter);
-          if (ticket) ticket.nudge = undefined;
+          ticket.nudge = undefined;
           resolve(outcome);
         },
       };
-      if (ticket) ticket.nudge = () => waiter.settle('notified');
+      ticket.nudge = () => waiter.settle('notified');
       signal?.addEventListener('abort', onAbort, { once: true });
       for (const channel of channels) this.join(channel, waiter);
     });
   }
 
-  /** Channels subscribed now (waited on, or lingering). */
-  get subscribedChannelCount(): number {
-    return this.channels.size;
-  }
-
-  /**
-   * Closes the subscriber connections. Pending waits resolve 'timeout', so a retry loop
-   * goes on to its next attempt and ends there. Idempotent.
-   */
-  async quit(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const state of [...this.channels.values()]) {
-      this.clearLinger(state);
-      for (const waiter of [...state.waiters]) waiter.settle('timeout');
-    }
-    this.channels.clear();
-    const subscribers = this.subscribers ?? [];
-    this.subscribers = undefined;
-    // disconnect(), not quit(): a subscriber to a dead node would wait for its reconnect.
-    for (const subscriber of subscribers) subscriber.close();
-  }
-
-  // The script publishes on the key as the server sees it, so with an ioredis keyPrefix
-  // the channel carries the prefix too.
-  private channelsOf(resource: string): string[] {
-    const prefixes = new Set(this.clients.map((client) => client.keyPrefix ?? ''));
-    return [...prefixes].map((prefix) => releaseChannel(prefix + resource));
-  }
-
   private join(channel: string, waiter: Waiter): void {
     let state = this.channels.get(channel);
     if (state === undefined) {
-      if (this.channels.size >= this.channelsMax && !this.evictIdle()) return;
+      if (this.channels.size >= CHANNELS_MAX && !this.evictIdle()) return;
       state = { waiters: new Set(), lastReleaseMs: -Infinity, lingerTimer: undefined };
+      if (this.channels.size === 0) for (const subscription of this.subscriptions) subscription.listen(this.listener);
       this.channels.set(channel, state);
-      for (const subscriber of this.ensureSubscribers()) {
-        // Not awaited: a node that is down must not hold up the wait; its timeout bounds it.
-        subscriber.subscribe(channel).catch((error: Error) => this.onError?.(error));
-      }
+      for (const subscription of this.subscriptions) subscription.watch(channel);
     }
     this.clearLinger(state);
     state.waiters.add(waiter);
@@ -239,8 +206,12 @@ export class ReleaseNotifier {
   private leave(channel: string, waiter: Waiter): void {
     const state = this.channels.get(channel);
     if (!state || !state.waiters.delete(waiter) || state.waiters.size > 0 || this.closed) return;
+    if (this.options.lingerMs === 0) {
+      this.drop(channel);
+      return;
+    }
     // A lingering subscription must not keep the process alive.
-    state.lingerTimer = this.runtime.setTimer(() => this.drop(channel), this.lingerMs, true);
+    state.lingerTimer = this.runtime.setTimer(() => this.drop(channel), this.options.lingerMs, true);
   }
 
   private drop(channel: string): void {
@@ -248,7 +219,8 @@ export class ReleaseNotifier {
     if (!state || state.waiters.size > 0) return;
     this.clearLinger(state);
     this.channels.delete(channel);
-    for (const subscriber of this.subscribers ?? []) subscriber.unsubscribe(channel).catch((error: Error) => this.onError?.(error));
+    for (const subscription of this.subscriptions) subscription.unwatch(channel);
+    if (this.channels.size === 0) for (const subscription of this.subscriptions) subscription.unlisten(this.listener);
   }
 
   /** Drops the oldest channel nobody waits on; false when every channel has waiters. */
@@ -262,16 +234,6 @@ export class ReleaseNotifier {
     return false;
   }
 
-  private ensureSubscribers(): NodeSubscriber[] {
-    this.subscribers ??= this.clients.map((client) =>
-      client.subscriber({
-        message: (channel) => this.onRelease(channel),
-        error: (error) => this.onError?.(error),
-      }),
-    );
-    return this.subscribers;
-  }
-
   private clearLinger(state: ChannelState): void {
     if (state.lingerTimer !== undefined) this.runtime.clearTimer(state.lingerTimer);
     state.lingerTimer = undefined;
@@ -280,15 +242,8 @@ export class ReleaseNotifier {
   private onRelease(channel: string): void {
     const state = this.channels.get(channel);
     if (!state) return;
-    state.lastReleaseMs = this.clock();
+    state.lastReleaseMs = this.runtime.monotonicMs();
     // Oldest waiter first: it is the first to send its next attempt, which keeps the hand-off fair.
     for (const waiter of [...state.waiters]) waiter.settle('notified');
   }
-}
-
-function checkRange(value: number, name: string, min: number, max: number, integer = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new RangeError(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${String(value)}`);
-  }
-  return value;
 }

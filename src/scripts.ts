@@ -23,23 +23,12 @@ export function releaseChannel(resource: string): string {
 }
 
 /**
- * The suffix of fencing counter keys. Resource names may not end with it, or a lock
- * could land on another resource's counter (and a counter, which has no TTL, would
- * lock that name forever).
- */
-export const FENCE_KEY_SUFFIX = ':fence';
-
-/** The key of a resource's fencing counter. */
-export function fenceKey(resource: string): string {
-  return `${resource}${FENCE_KEY_SUFFIX}`;
-}
-
-/**
  * KEYS[1..n]: lock keys; KEYS[n+1..]: their fencing counters (only when fencing).
  * ARGV: value, ttlMs, n. A key already holding this value counts as this lock's own
  * (a retried attempt that reached the node before is not locked out by itself).
  * Returns {0, i} when resource i is held by another value; {1, fence} when every
  * resource was set, fence being the largest counter read ("0" without fencing).
+ * Tokens stay below 2^53 (see fencing.ts), so Lua's numbers compare them exactly.
  */
 export const ACQUIRE: Script = script('redquorumAcquire', `
 local n = tonumber(ARGV[3])
@@ -60,31 +49,50 @@ return {1, fence}
 
 /**
  * KEYS: lock keys. ARGV: value, ttlMs. Compare-and-pexpire: extends only when every
- * key still holds this value. Returns 1 when extended, 0 otherwise.
+ * key still holds this value, and never shortens a key's remaining time: an extension
+ * that then fails (no quorum, or too slow) must not cut short the lock its holder still
+ * counts on. Returns 1 when every key holds the value, 0 otherwise.
  */
 export const EXTEND: Script = script('redquorumExtend', `
 for i = 1, #KEYS do
   if redis.call('GET', KEYS[i]) ~= ARGV[1] then return 0 end
 end
+local ttl = tonumber(ARGV[2])
 for i = 1, #KEYS do
-  redis.call('PEXPIRE', KEYS[i], ARGV[2])
+  if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 end
 return 1
 `);
 
 /**
- * KEYS: lock keys. ARGV: value, publish ('1' or '0'). Compare-and-delete: deletes only
- * keys holding this value, so a holder whose lock expired cannot delete its
- * successor's. A release publishes each deletion for waiters; the clean-up of a failed
- * attempt does not, or losers of a contended key would wake each other in a loop
- * while the winner holds it. Returns the number of keys deleted.
+ * KEYS: lock keys. ARGV: value. Compare-and-delete: deletes only keys holding this
+ * value, so a holder whose lock expired cannot delete its successor's. Publishes
+ * nothing: a caller who did not turn on release notifications needs no pub/sub rights
+ * and pays for no PUBLISH (on a Cluster, a broadcast to every node). Returns the number
+ * of keys deleted.
  */
 export const RELEASE: Script = script('redquorumRelease', `
 local count = 0
 for i = 1, #KEYS do
   if redis.call('GET', KEYS[i]) == ARGV[1] then
     redis.call('DEL', KEYS[i])
-    if ARGV[2] == '1' then redis.call('PUBLISH', 'redquorum:released:' .. KEYS[i], '1') end
+    count = count + 1
+  end
+end
+return count
+`);
+
+/**
+ * RELEASE, and a PUBLISH of each deletion on its release channel for waiters; used only
+ * with `releaseNotifications`. The clean-up of a failed attempt uses RELEASE, or losers
+ * of a contended key would wake each other in a loop while the winner holds it.
+ */
+export const RELEASE_AND_NOTIFY: Script = script('redquorumReleaseAndNotify', `
+local count = 0
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('DEL', KEYS[i])
+    redis.call('PUBLISH', 'redquorum:released:' .. KEYS[i], '1')
     count = count + 1
   end
 end
@@ -104,4 +112,4 @@ end
 return 1
 `);
 
-export const SCRIPTS: readonly Script[] = [ACQUIRE, EXTEND, RELEASE, FENCE];
+export const SCRIPTS: readonly Script[] = [ACQUIRE, EXTEND, RELEASE, RELEASE_AND_NOTIFY, FENCE];

@@ -1,4 +1,8 @@
-/** Settings of a Redlock instance; each may be overridden per call. */
+/**
+ * Settings of a Redlock instance; each may be overridden per call. The first five are
+ * node-redlock v5's (a v5 `Settings` literal is a valid one here); the others are
+ * optional, with the defaults given.
+ */
 export interface Settings {
   /**
    * The share of the TTL the servers' clocks may drift from the client's; the lock's
@@ -25,22 +29,27 @@ export interface Settings {
    * round trip to a quorum.
    * @default false
    */
-  readonly fencing: boolean;
+  readonly fencing?: boolean;
   /**
    * How long one node may take to answer one command, in ms. A node that does not
    * answer in time votes against, so a dead or black-holed node costs this, not a hang.
    * @default undefined: a tenth of the lock's duration, at least 50 ms and at most 5,000 ms
    */
-  readonly nodeTimeoutMs: number | undefined;
+  readonly nodeTimeoutMs?: number | undefined;
   /**
    * Wake a waiting `acquire` as soon as the lock is released, instead of sleeping out
-   * the whole retry delay. Releases publish on the nodes; the first wait opens one
-   * subscriber connection per node (closed by `quit()`). A lost notification costs at
-   * most the retry delay.
+   * the whole retry delay. Only then do releases PUBLISH (so only then do the Redis
+   * users need pub/sub rights). While some acquire waits, one subscriber connection per
+   * client is open, shared by every Redlock of the process over that client, and closed
+   * once nothing waits (after 5 s of lingering, at once on a Cluster). A lost
+   * notification costs at most the retry delay.
    * @default false
    */
-  readonly releaseNotifications: boolean;
+  readonly releaseNotifications?: boolean;
 }
+
+/** Settings with every default filled in: what the library works with. */
+export type ResolvedSettings = Required<Omit<Settings, 'nodeTimeoutMs'>> & { readonly nodeTimeoutMs: number | undefined };
 
 /** Per-call settings: any of the Settings, plus a signal that cancels the call. */
 export interface CallSettings extends Partial<Settings> {
@@ -48,7 +57,7 @@ export interface CallSettings extends Partial<Settings> {
   readonly signal?: AbortSignal | undefined;
 }
 
-export const DEFAULT_SETTINGS: Settings = Object.freeze({
+export const DEFAULT_SETTINGS: ResolvedSettings = Object.freeze({
   driftFactor: 0.01,
   retryCount: 10,
   retryDelay: 200,
@@ -60,7 +69,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
 });
 
 /** Attempts an operation may make: retryCount + 1, or no limit for -1. */
-export function maxAttempts(settings: Settings): number {
+export function maxAttempts(settings: ResolvedSettings): number {
   return settings.retryCount === -1 ? Number.POSITIVE_INFINITY : settings.retryCount + 1;
 }
 
@@ -69,7 +78,7 @@ export const NODE_TIMEOUT_MIN_MS = 50;
 export const NODE_TIMEOUT_MAX_MS = 5_000;
 
 /** The per-node timeout for an operation on a lock of `durationMs`. */
-export function nodeTimeoutFor(settings: Settings, durationMs: number): number {
+export function nodeTimeoutFor(settings: ResolvedSettings, durationMs: number): number {
   if (settings.nodeTimeoutMs !== undefined) return settings.nodeTimeoutMs;
   return Math.min(NODE_TIMEOUT_MAX_MS, Math.max(NODE_TIMEOUT_MIN_MS, Math.floor(durationMs / 10)));
 }
@@ -79,12 +88,12 @@ export function nodeTimeoutFor(settings: Settings, durationMs: number): number {
  * RangeError naming the setting and its allowed range. Unknown keys are ignored, as in
  * node-redlock v5.
  */
-export function mergeSettings(base: Settings, overrides: CallSettings | undefined, argument = 'settings'): Settings {
+export function mergeSettings(base: ResolvedSettings, overrides: CallSettings | undefined, argument = 'settings'): ResolvedSettings {
   if (overrides === undefined) return base;
   if (overrides === null || typeof overrides !== 'object') {
     throw new TypeError(`${argument} must be an object, got ${overrides === null ? 'null' : typeof overrides}`);
   }
-  const merged = { ...base };
+  const merged: { -readonly [K in keyof ResolvedSettings]: ResolvedSettings[K] } = { ...base };
   const o = overrides as Record<string, unknown>;
   if (o['driftFactor'] !== undefined) merged.driftFactor = checkNumber(o['driftFactor'], `${argument}.driftFactor`, 0, 1, 'from 0 up to but not including 1', true);
   if (o['retryCount'] !== undefined) {

@@ -42,8 +42,3 @@ export interface NodeOutcome {
 
 /** The operations Redlock runs on the nodes. */
 export type Operation = 'acquire' | 'extend' | 'release' | 'fence';
-
-/** One client's vote, in node-redlock v5's shape. */
-export type ClientExecutionResult =
-  | { client: Client; vote: 'for'; value: number }
-  | { client: Client; vote: 'against'; error: Error };

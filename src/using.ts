@@ -2,6 +2,7 @@ import { ExecutionError } from './errors/execution-error.js';
 import type { Lock } from './lock.js';
 import { setLongTimeout } from './long-timeout.js';
 import type { Runtime } from './runtime.js';
+import { lostChannel, type LostEvent } from './tracing.js';
 import type { RedlockAbortSignal } from './types.js';
 
 export interface UsingParams<T> {
@@ -34,6 +35,12 @@ export async function runUsing<T>(params: UsingParams<T>): Promise<T> {
     signal.error = error;
     controller.abort(error);
   };
+  // The lock was lost before the routine ended (not the caller's own abort).
+  const lose = (error: Error): void => {
+    if (signal.aborted) return;
+    abort(error);
+    if (lostChannel.hasSubscribers) lostChannel.publish({ resources: lock.resources, error } satisfies LostEvent);
+  };
   const onCallerAbort = (): void => abort(asError(params.signal?.reason));
   if (params.signal?.aborted) onCallerAbort();
   else params.signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -51,7 +58,7 @@ export async function runUsing<T>(params: UsingParams<T>): Promise<T> {
       extension = extendNow();
     }, leftMs - params.thresholdMs, params.runtime);
     cancelExpiry = setLongTimeout(() => {
-      abort(
+      lose(
         new ExecutionError('The lock expired before it could be extended.', [], {
           operation: 'extend',
           resources: lock.resources,
@@ -68,7 +75,7 @@ export async function runUsing<T>(params: UsingParams<T>): Promise<T> {
       lock = await params.extend(lock);
       if (!finished) schedule();
     } catch (error) {
-      abort(asError(error));
+      lose(asError(error));
     }
   };
 

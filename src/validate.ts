@@ -1,4 +1,3 @@
-import { FENCE_KEY_SUFFIX } from './scripts.js';
 import type { Client } from './types.js';
 
 /**
@@ -10,17 +9,21 @@ export const DURATION_MAX_MS = Number.MAX_SAFE_INTEGER;
 /** node-redlock v5's words for a bad duration, kept so that callers matching them still do. */
 export const DURATION_MESSAGE = 'Duration must be an integer value in milliseconds.';
 
+/**
+ * The message is v5's exact text (v5 code compares it); the argument, its allowed range
+ * and the value given are in the error's `cause`.
+ */
 export function checkDuration(duration: unknown, argument = 'duration'): number {
   if (typeof duration !== 'number') {
-    throw new TypeError(`${DURATION_MESSAGE} ${argument} must be an integer from 1 to ${DURATION_MAX_MS}, got ${typeof duration}`);
+    throw new TypeError(DURATION_MESSAGE, { cause: new TypeError(`${argument} must be an integer from 1 to ${DURATION_MAX_MS} (ms), got ${typeof duration}`) });
   }
   if (!Number.isInteger(duration) || duration < 1 || duration > DURATION_MAX_MS) {
-    throw new RangeError(`${DURATION_MESSAGE} ${argument} must be an integer from 1 to ${DURATION_MAX_MS}, got ${duration}`);
+    throw new RangeError(DURATION_MESSAGE, { cause: new RangeError(`${argument} must be an integer from 1 to ${DURATION_MAX_MS} (ms), got ${duration}`) });
   }
   return duration;
 }
 
-/** Resources: a non-empty array of distinct, non-empty strings, none ending with ":fence". */
+/** Resources: a non-empty array of distinct, non-empty strings. */
 export function checkResources(resources: unknown): string[] {
   if (!Array.isArray(resources)) {
     throw new TypeError(`resources must be an array of 1 or more non-empty strings, got ${resources === null ? 'null' : typeof resources}`);
@@ -30,9 +33,6 @@ export function checkResources(resources: unknown): string[] {
   resources.forEach((resource: unknown, index) => {
     if (typeof resource !== 'string') throw new TypeError(`resources[${index}] must be a non-empty string, got ${typeof resource}`);
     if (resource.length === 0) throw new RangeError(`resources[${index}] must be a non-empty string, got ""`);
-    if (resource.endsWith(FENCE_KEY_SUFFIX)) {
-      throw new RangeError(`resources[${index}] must not end with "${FENCE_KEY_SUFFIX}", which names fencing counters, got ${JSON.stringify(resource)}`);
-    }
     if (seen.has(resource)) throw new RangeError(`resources[${index}] must be distinct, but ${JSON.stringify(resource)} appears twice`);
     seen.add(resource);
   });

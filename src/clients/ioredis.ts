@@ -8,7 +8,8 @@ export type IoredisClient = Redis | Cluster;
 
 // ioredis states in which a command would wait in the offline queue for a reconnect
 // that may never come; such a node votes against at once instead.
-const DOWN_STATUSES = new Set(['reconnecting', 'close', 'end']);
+// ('end' is not among them: ioredis refuses a command at once then, with its own error.)
+const DOWN_STATUSES = new Set(['reconnecting', 'close']);
 
 type ScriptCall = (shaOrLua: string, keyCount: number, ...keysArgsAndCallback: unknown[]) => Promise<unknown>;
 
@@ -85,21 +86,34 @@ export class IoredisNodeClient implements NodeClient {
   }
 
   subscriber(events: SubscriberEvents): NodeSubscriber {
-    // The offline queue holds a SUBSCRIBE sent before the connection is up (even when the
-    // lock clients disable it), and autoResubscribe restores channels after a reconnect.
-    const subscriber = this.cluster ? (this.client as Cluster).duplicate() : (this.client as Redis).duplicate({ enableOfflineQueue: true, autoResubscribe: true });
+    // No offline queue: while the node is down, SUBSCRIBE and UNSUBSCRIBE commands would
+    // pile up without bound. The wanted channels are kept here instead (at most the
+    // notifier's channel limit) and subscribed in one command whenever the connection is
+    // ready, which also restores them after a reconnect.
+    const options = { enableOfflineQueue: false, autoResubscribe: false };
+    const subscriber = this.cluster ? (this.client as Cluster).duplicate(undefined, options) : (this.client as Redis).duplicate(options);
+    const wanted = new Set<string>();
+    const send = (command: 'subscribe' | 'unsubscribe', channels: string[]): Promise<void> => {
+      if (subscriber.status !== 'ready' || channels.length === 0) return Promise.resolve();
+      return subscriber[command](...channels).then(() => undefined);
+    };
     // Errors of a subscriber only cost notifications; an unhandled 'error' event would crash.
     subscriber.on('error', (error: Error) => events.error(error));
     subscriber.on('message', (channel: string) => events.message(channel));
+    subscriber.on('ready', () => {
+      send('subscribe', [...wanted]).catch((error: Error) => events.error(error));
+    });
     // A subscriber only serves waits, which hold their own timers: its socket must not
     // keep the process alive once the caller's own clients are closed.
     subscriber.on('connect', () => (subscriber as { stream?: { unref?: () => void } }).stream?.unref?.());
     return {
-      subscribe: async (channel) => {
-        await subscriber.subscribe(channel);
+      subscribe: (channel) => {
+        wanted.add(channel);
+        return send('subscribe', [channel]);
       },
-      unsubscribe: async (channel) => {
-        await subscriber.unsubscribe(channel);
+      unsubscribe: (channel) => {
+        wanted.delete(channel);
+        return send('unsubscribe', [channel]);
       },
       // disconnect(), not quit(): a subscriber to a dead node would wait for its reconnect.
       close: () => subscriber.disconnect(),

@@ -54,7 +54,7 @@ describe.each([1, 3, 5])('quorum with N = %i', (count) => {
       expect(outcome!.address).toBe(fx.servers.node(index).address);
       expect(outcome!.error).toBeInstanceOf(Error);
       expect(outcome!.error).not.toBeInstanceOf(ResourceLockedError);
-      expect(failure.message).toContain(fx.servers.node(index).address);
+      expect(failure.summary).toContain(fx.servers.node(index).address);
     }
     // v5's shape: every attempt's stats, resolved once every node answered.
     expect(failure.attempts).toHaveLength(1);
@@ -85,7 +85,8 @@ describe.each([1, 3, 5])('quorum with N = %i', (count) => {
     for (const outcome of failure.lastAttempt) {
       expect(outcome.vote).toBe('against');
       expect(outcome.error).toBeInstanceOf(ResourceLockedError);
-      expect(outcome.error!.message).toContain('"held"');
+      expect((outcome.error as ResourceLockedError).resource).toBe('held');
+      expect(outcome.error!.message).toBe('The operation was applied to: 0 of the 1 requested resources.');
       expect(outcome.address).toBe(fx.servers.node(outcome.node).address);
     }
     const stats = await failure.attempts[0]!;

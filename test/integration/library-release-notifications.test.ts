@@ -13,7 +13,8 @@ describe('releaseNotifications', () => {
   resetAfterEach(fx);
 
   it('wakes a waiting acquire when the holder releases, long before its retry delay', async () => {
-    const holder = new Redlock(fx.connect());
+    // The holder's release publishes only because the holder, too, turned notifications on.
+    const holder = new Redlock(fx.connect(), { releaseNotifications: true });
     const waiter = new Redlock(fx.connect(), { releaseNotifications: true, retryDelay: RETRY_DELAY_MS, retryJitter: 0 });
     try {
       const held = await holder.acquire(['wake'], TTL_MS);

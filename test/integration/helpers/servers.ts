@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { RedisServers } from '../../../sim/testbed/redis-servers.js';
+import { FENCE_KEY_PREFIX } from '../../../src/fencing.js';
 
 /** How long a client waits between reconnects: grows per try, capped, so a restarted node is found fast. */
 const RECONNECT_STEP_MS = 20;
@@ -168,7 +169,7 @@ export async function waitReady(clients: readonly Redis[], timeoutMs = READY_TIM
 
 /** Lock keys only (not fencing counters), as "node:key". */
 export function lockKeys(keys: readonly string[]): string[] {
-  return keys.filter((key) => !key.endsWith(':fence'));
+  return keys.filter((key) => !key.slice(key.indexOf(':') + 1).startsWith(FENCE_KEY_PREFIX));
 }
 
 /** Resolves after `ms`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACQUIRE, EXTEND, FENCE, RELEASE, releaseChannel } from '../../../src/scripts.js';
+import { ACQUIRE, EXTEND, FENCE, RELEASE, RELEASE_AND_NOTIFY, releaseChannel } from '../../../src/scripts.js';
 import { LOCK_VALUE_BYTES, randomLockValue } from '../../../src/lock-value.js';
 
 describe('Lua scripts', () => {
@@ -10,20 +10,23 @@ describe('Lua scripts', () => {
       acquire: ACQUIRE.sha,
       extend: EXTEND.sha,
       release: RELEASE.sha,
+      releaseAndNotify: RELEASE_AND_NOTIFY.sha,
       fence: FENCE.sha,
     }).toMatchInlineSnapshot(`
       {
         "acquire": "9f2628b11e7cd0abdf8f3f561293cde58c8c92fd",
-        "extend": "6a675cd8e12e2285083b1e41ad7c1e77638f584f",
+        "extend": "b88855321fb2bdc3e007f1dcc0026d3390cf188e",
         "fence": "597763b45476041d167a1fcec3d399a3a5819650",
-        "release": "e8e62bf5d27f64fa864f2a9faa78690ba8b91703",
+        "release": "c5ed0bce86f2b761e7ca71a664c71a7ccb823755",
+        "releaseAndNotify": "5e035025a177a84113801b4385b6a3972b97a8bb",
       }
     `);
   });
 
-  it('release publishes on the channel waiters subscribe to', () => {
-    expect(RELEASE.lua).toContain(`'${releaseChannel('')}' .. KEYS[i]`);
-    expect(RELEASE.lua).toContain("if ARGV[2] == '1' then");
+  it('only the notifying release publishes, on the channel waiters subscribe to', () => {
+    expect(RELEASE_AND_NOTIFY.lua).toContain(`'${releaseChannel('')}' .. KEYS[i]`);
+    expect(RELEASE.lua).not.toContain('PUBLISH');
+    for (const script of [ACQUIRE, EXTEND, FENCE]) expect(script.lua).not.toContain('PUBLISH');
   });
 });
 
