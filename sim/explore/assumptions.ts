@@ -30,6 +30,11 @@ export function breaches(scenario: Scenario): Breach[] {
     if (fault.kind === 'clock-jump' && fault.jumpMs > 0) {
       found.push({ name: 'clock-jump-forward', detail: `node ${fault.node} wall clock +${fault.jumpMs} ms at ${fault.atMs} ms`, causes: ['dual-holder'] });
     }
+    if (fault.kind === 'client-clock-jump') {
+      // Tokens carry the client's wall clock: after counters are lost (an empty restart),
+      // a client whose wall clock is behind another's by a TTL or more can draw a smaller token.
+      found.push({ name: 'client-clock-jump', detail: `client ${fault.client} wall clock ${fault.jumpMs >= 0 ? '+' : ''}${fault.jumpMs} ms at ${fault.atMs} ms`, causes: ['token-regression'] });
+    }
     if (fault.kind === 'client-pause' && fault.durationMs >= WRITE_BUDGET_MS) {
       found.push({ name: 'client-pause', detail: `client ${fault.client} paused ${fault.durationMs} ms at ${fault.atMs} ms`, causes: ['late-write'] });
     }

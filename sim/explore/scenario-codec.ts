@@ -116,6 +116,10 @@ function checkFault(value: unknown, i: number, nodes: number, clients: number): 
       client();
       duration('durationMs');
       return;
+    case 'client-clock-jump':
+      client();
+      num(f, 'jumpMs', -LIMITS.faultMsMax, LIMITS.faultMsMax, p);
+      return;
     default:
       throw new ScenarioFormatError(`${p}kind must be a fault kind, got ${JSON.stringify(kind)}`);
   }

@@ -23,6 +23,8 @@ export type Fault =
   | { readonly kind: 'node-pause'; readonly atMs: number; readonly node: number; readonly durationMs: number }
   /** A step of one node's wall clock (negative: back). */
   | { readonly kind: 'clock-jump'; readonly atMs: number; readonly node: number; readonly jumpMs: number }
+  /** A step of one client's wall clock (its Lock.expiration and the clock part of its fencing tokens); its monotonic clock does not step. */
+  | { readonly kind: 'client-clock-jump'; readonly atMs: number; readonly client: number; readonly jumpMs: number }
   /** A GC pause or SIGSTOP of one client process. */
   | { readonly kind: 'client-pause'; readonly atMs: number; readonly client: number; readonly durationMs: number };
 

@@ -139,6 +139,7 @@ function shorten(fault: Fault): Fault | undefined {
     case 'crash':
       return fault.downMs >= 2 ? { ...fault, downMs: Math.floor(fault.downMs / 2) } : undefined;
     case 'clock-jump':
+    case 'client-clock-jump':
       return Math.abs(fault.jumpMs) >= 2 ? { ...fault, jumpMs: Math.trunc(fault.jumpMs * 0.75) } : undefined;
     case 'reset':
       return undefined;
@@ -151,9 +152,9 @@ export function withoutClient(s: Scenario, c: number): Scenario | undefined {
   const remap = (client: number): number => (client > c ? client - 1 : client);
   const faults: Fault[] = [];
   for (const fault of s.faults) {
-    if ((fault.kind === 'reset' || fault.kind === 'client-pause') && fault.client === c) continue;
+    if ((fault.kind === 'reset' || fault.kind === 'client-pause' || fault.kind === 'client-clock-jump') && fault.client === c) continue;
     if (fault.kind === 'partition' && fault.client === c) continue;
-    if (fault.kind === 'reset' || fault.kind === 'client-pause') faults.push({ ...fault, client: remap(fault.client) });
+    if (fault.kind === 'reset' || fault.kind === 'client-pause' || fault.kind === 'client-clock-jump') faults.push({ ...fault, client: remap(fault.client) });
     else if (fault.kind === 'partition' && fault.client !== 'all') faults.push({ ...fault, client: remap(fault.client) });
     else faults.push(fault);
   }

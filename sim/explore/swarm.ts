@@ -139,10 +139,14 @@ function drawFault(kind: FaultKind, r: Random, c: DrawContext): Fault {
     }
     case 'node-pause':
       return { kind, atMs, node, durationMs: span(0.05, 2) };
-    case 'clock-jump': {
-      const back = c.within || r.chance(0.3);
+    case 'clock-jump':
+    case 'client-clock-jump': {
       const jumpMs = Math.max(1, Math.round(c.ttlMs * r.float(0.1, 1.5)));
-      return { kind, atMs, node, jumpMs: back ? -jumpMs : jumpMs };
+      // Half the jumps step a client's wall clock (either way: it only moves Lock.expiration
+      // and the clock part of tokens), half a node's (within the assumptions: only back).
+      if (kind === 'client-clock-jump' || r.chance(0.5)) return { kind: 'client-clock-jump', atMs, client, jumpMs: r.chance(0.5) ? -jumpMs : jumpMs };
+      const back = c.within || r.chance(0.3);
+      return { kind: 'clock-jump', atMs, node, jumpMs: back ? -jumpMs : jumpMs };
     }
     case 'client-pause':
       return { kind, atMs, client, durationMs: c.within ? r.int(1, WRITE_BUDGET_MS - 1) : span(0.05, 3) };

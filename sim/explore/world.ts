@@ -222,6 +222,12 @@ function scheduleFault(fault: Fault, t: FaultTargets): void {
         t.nodes[fault.node]?.clock.step(fault.jumpMs);
       }, undefined, false);
       return;
+    case 'client-clock-jump':
+      scheduler.at(fault.atMs, () => {
+        mark('start', `client ${fault.client} wall clock ${fault.jumpMs >= 0 ? '+' : ''}${fault.jumpMs} ms`);
+        t.contexts[fault.client]?.clock.step(fault.jumpMs);
+      }, undefined, false);
+      return;
     case 'client-pause': {
       const ctx = t.contexts[fault.client];
       if (ctx === undefined) return;
