@@ -16,6 +16,7 @@ interface RawExploreOptions {
   readonly replay?: string;
   readonly shrink: boolean;
   readonly shrinkRuns: number;
+  readonly shrinkTimeLimit: number;
 }
 
 const CONTROLS: readonly ExploreVariant[] = ['no-validity-check', 'plain-del-release'];
@@ -41,6 +42,7 @@ export function exploreCommand(): Command {
     .option('--replay <scenario>', 'run one scenario: an encoded one (v1....) or the seed of one, with the same --within-assumptions, --ops-per-run and --controls')
     .option('--no-shrink', 'print violations without shrinking them')
     .option('--shrink-runs <n>', 'most runs spent shrinking one counterexample, 1 to 100000', integerArg('--shrink-runs', 1, 100_000), 300)
+    .option('--shrink-time-limit <s>', 'most seconds spent shrinking one counterexample, 1 to 86400', integerArg('--shrink-time-limit', 1, 86_400), 300)
     .addHelpText('after', '\nExit codes: 0 nothing the spec does not predict, 3 an anomaly no broken assumption explains (any, within assumptions), 4 a run that got stuck, 1 bad options.')
     .action(async (options: RawExploreOptions) => {
       const seed = options.seed ?? randomSeed();
@@ -56,6 +58,7 @@ export function exploreCommand(): Command {
           kinds: options.faults ?? SWARM_KINDS,
           shrink: options.shrink,
           shrinkRunsMax: options.shrinkRuns,
+          shrinkTimeLimitMs: options.shrinkTimeLimit * 1000,
           replay: options.replay,
         },
         (line) => process.stdout.write(`${line}\n`),

@@ -20,6 +20,8 @@ export interface ExploreRun {
   readonly kinds: readonly SwarmKind[];
   readonly shrink: boolean;
   readonly shrinkRunsMax: number;
+  /** Most host time spent shrinking one counterexample, ms. */
+  readonly shrinkTimeLimitMs: number;
   /** A scenario to run alone: an encoded one, or the seed of one (drawn with the options above). */
   readonly replay: string | undefined;
 }
@@ -78,15 +80,15 @@ async function shrinkFindings(summary: ExploreSummary, options: ExploreRun, writ
     const anomaly = ANOMALIES.find((a) => finding.verdict.anomalies.has(a) && !done.has(a));
     if (anomaly === undefined || done.size >= SHRINK_KINDS_MAX) continue;
     done.add(anomaly);
-    await shrinkAndPrint(finding.scenario, anomaly, options.shrinkRunsMax, write);
+    await shrinkAndPrint(finding.scenario, anomaly, options.shrinkRunsMax, options.shrinkTimeLimitMs, write);
   }
 }
 
 /** Shrinks a scenario that shows `anomaly` and prints the minimal one as a timeline and a replay command. */
-export async function shrinkAndPrint(scenario: Scenario, anomaly: Anomaly, runsMax: number, write: (line: string) => void): Promise<Scenario> {
+export async function shrinkAndPrint(scenario: Scenario, anomaly: Anomaly, runsMax: number, timeLimitMs: number, write: (line: string) => void): Promise<Scenario> {
   const found = evidence(judge(await runScenario(scenario)), anomaly, scenario.ttlMs);
   const first = found === undefined ? [] : [cutAfter(scenario, found.lockIds, found.toMs)];
-  const result = await shrink(scenario, async (candidate) => judge(await runScenario(candidate)).anomalies.has(anomaly), { runsMax, first });
+  const result = await shrink(scenario, async (candidate) => judge(await runScenario(candidate)).anomalies.has(anomaly), { runsMax, timeLimitMs, first });
   const trace: TraceEntry[] = [];
   const run = await runScenario(result.scenario, { trace: (entry) => trace.push(entry) });
   const verdict = judge(run);
@@ -116,7 +118,7 @@ async function replay(options: ExploreRun, write: (line: string) => void, comman
     findings.push(finding);
     write(findingLine(finding, command));
     const anomaly = ANOMALIES.find((a) => verdict.anomalies.has(a)) as Anomaly;
-    if (options.shrink) await shrinkAndPrint(scenario, anomaly, options.shrinkRunsMax, write);
+    if (options.shrink) await shrinkAndPrint(scenario, anomaly, options.shrinkRunsMax, options.shrinkTimeLimitMs, write);
     else {
       const trace: TraceEntry[] = [];
       const traced = await runScenario(scenario, { trace: (entry) => trace.push(entry) });
