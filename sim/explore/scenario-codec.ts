@@ -65,6 +65,9 @@ function checkScenario(value: unknown): Scenario {
       num(c, 'periodMs', 1, LIMITS.faultMsMax, `${name}[${i}].`);
     });
   }
+  if (s['scriptMode'] !== undefined && s['scriptMode'] !== 'evalsha-fallback' && s['scriptMode'] !== 'eval') {
+    throw new ScenarioFormatError(`scriptMode must be evalsha-fallback or eval, got ${JSON.stringify(s['scriptMode'])}`);
+  }
   const nodes = s['nodes'] as number;
   const clientCount = clients.length;
   array(s, 'faults', 0, LIMITS.faultsMax).forEach((fault, i) => checkFault(fault, i, nodes, clientCount));

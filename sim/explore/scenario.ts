@@ -65,6 +65,12 @@ export interface Scenario {
   readonly nodeClocks: readonly ClockSpec[];
   readonly clientClocks: readonly ClockSpec[];
   readonly faults: readonly Fault[];
+  /**
+   * How the simulated driver sends scripts: EVALSHA and, on NOSCRIPT, EVAL (ioredis's
+   * `defineCommand`; the EVAL goes out after whatever was sent meanwhile), or EVAL always
+   * (nothing to fall back from, so nothing is reordered). @default 'evalsha-fallback'
+   */
+  readonly scriptMode?: 'evalsha-fallback' | 'eval';
 }
 
 /** Bounds every scenario is checked against (a replayed one too). */

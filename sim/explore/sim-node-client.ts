@@ -24,6 +24,8 @@ export interface SimLinkContext {
   readonly link: Link;
   /** The wait before reconnect attempt `n` (1, 2, ...), true ms, as a driver's retry strategy. */
   readonly reconnectDelayMs: (attempt: number) => number;
+  /** How scripts go out (see Scenario.scriptMode). @default 'evalsha-fallback' */
+  readonly scriptMode?: 'evalsha-fallback' | 'eval';
   /** Hears every command a node runs for this link (timelines only; costs nothing when absent). */
   readonly trace?: (args: readonly string[], reply: RedisReply) => void;
 }
@@ -178,6 +180,10 @@ export class SimNodeClient implements NodeClient {
 
   runScript(script: Script, keys: readonly string[], args: readonly string[], done: Reply): void {
     const tail = [String(keys.length), ...keys, ...args];
+    if (this.ctx.scriptMode === 'eval') {
+      this.main.command(['EVAL', script.lua, ...tail], (reply) => answer(reply, done));
+      return;
+    }
     this.main.command(['EVALSHA', sha1(script.lua), ...tail], (reply) => {
       if (!(reply instanceof Error) && isError(reply) && reply.error.startsWith('NOSCRIPT')) {
         this.main.command(['EVAL', script.lua, ...tail], (second) => answer(second, done));

@@ -92,6 +92,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         node,
         link,
         // ioredis's default retry strategy, min(50 x attempt, 2000) ms, with a little spread.
+        ...(scenario.scriptMode === undefined ? {} : { scriptMode: scenario.scriptMode }),
         reconnectDelayMs: (attempt) => Math.min(50 * attempt, 2000) * (0.5 + reconnectRandom.next()),
         ...(trace === undefined ? {} : { trace: (args: readonly string[], reply: RedisReply) => trace({ timeMs: scheduler.nowMs, node: n, client: c, args, reply }) }),
       });
