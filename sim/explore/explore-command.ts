@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { randomSeed, SEED_MAX } from '../random.js';
 import { exploreMain } from './explore-main.js';
+import { decodeScenario } from './scenario-codec.js';
 import type { ExploreVariant } from './scenario.js';
 import { SWARM_KINDS, type SwarmKind } from './swarm.js';
 
@@ -44,8 +45,20 @@ export function exploreCommand(): Command {
     .option('--shrink-runs <n>', 'most runs spent shrinking one counterexample, 1 to 100000', integerArg('--shrink-runs', 1, 100_000), 300)
     .option('--shrink-time-limit <s>', 'most seconds spent shrinking one counterexample, 1 to 86400', integerArg('--shrink-time-limit', 1, 86_400), 300)
     .addHelpText('after', '\nExit codes: 0 nothing the spec does not predict, 3 an anomaly no broken assumption explains (any, within assumptions), 4 a run that got stuck, 1 bad options.')
-    .action(async (options: RawExploreOptions) => {
+    .action(async (options: RawExploreOptions, command: Command) => {
       const seed = options.seed ?? randomSeed();
+      if (options.replay !== undefined) {
+        // A bad --replay text is bad input: one plain line naming the field, no stack.
+        if (/^\d+$/.test(options.replay)) {
+          if (Number(options.replay) > SEED_MAX) command.error(`error: --replay takes an encoded scenario or a seed from 0 to ${SEED_MAX}, got ${options.replay}`, { exitCode: 1 });
+        } else {
+          try {
+            decodeScenario(options.replay);
+          } catch (error) {
+            command.error(`error: --replay: ${(error as Error).message}`, { exitCode: 1 });
+          }
+        }
+      }
       process.exitCode = await exploreMain(
         {
           seed,
