@@ -1,75 +1,123 @@
-import { operations, sortByTime } from '../history/history.js';
+import { HistoryFormatError } from '../history/history-format-error.js';
 import type { HistoryEvent } from '../history/types.js';
 import type { KnownCheckResult } from './check-result.js';
+import { acquisitionKey, holdWindows, type HoldWindow } from './hold-windows.js';
 
-/** An acquisition whose token was not above that of an acquisition completed before it began. */
+/**
+ * An acquisition whose token is not greater than that of an acquisition of the same
+ * resource that completed before it began: the fencing guarantee broken.
+ */
 export interface TokenRegression {
   readonly resource: string;
-  readonly lockId: string;
-  readonly fence: string;
-  readonly invokeMs: number;
+  /** The later acquisition, the one with the regressed token. */
+  readonly later: HoldWindow;
   /** The earlier-completed acquisition with the largest token. */
-  readonly earlierLockId: string;
-  readonly earlierFence: string;
-  readonly earlierOkMs: number;
+  readonly earlier: HoldWindow;
 }
 
 export interface TokenOrderDetails {
-  /** Successful acquisitions that carried a token. */
+  /** Acquisitions with a token that were compared. */
   readonly acquisitionCount: number;
+  /** Acquisitions without a token (fencing off): not judged. */
+  readonly unfencedCount: number;
   readonly regressionCount: number;
+  /** Equal tokens among the regressions (two acquisitions given the same token). */
+  readonly equalTokenCount: number;
+  /** The first `maxExamples` regressions, in order of the later acquisition's invoke. */
   readonly regressions: readonly TokenRegression[];
+  /** The lockIds (resource, lockId keys, see acquisitionKey) of every regressed acquisition. */
+  readonly regressedKeys: ReadonlySet<string>;
+  /** Resources with at least one regression. */
+  readonly resources: readonly string[];
+  /** The anomalies found, by name: `token-regression`; empty when valid. */
+  readonly anomalies: readonly 'token-regression'[];
 }
 
-const MAX_LISTED = 100;
+/** Options of {@link checkTokenOrder}. */
+export interface TokenOrderOptions {
+  /** How many regressions to keep as evidence (all are counted). @default 50 */
+  readonly maxExamples?: number;
+}
+
+const DEFAULT_MAX_EXAMPLES = 50;
 
 /**
- * The fencing guarantee: if acquisition A of a resource completed (its ok) before
- * acquisition B began (its invoke), A's token is smaller than B's. Equal tokens count
- * as a regression. Acquisitions without a token (unfenced runs, extensions) are not
- * judged. One sweep in time order: at B's invoke, remember the largest token completed
- * so far; at B's ok, compare.
+ * The library's fencing promise, checked in real time: if acquisition A of a resource
+ * completed (its ok) before acquisition B began (its invoke), A's token is smaller than
+ * B's. A B whose token is not greater than that of some earlier-completed A is a
+ * `token-regression` (equal tokens included). Acquisitions without an invoke in the
+ * history are judged from their ok. Pure: history in, verdict out.
  */
-export function checkTokenOrder(history: readonly HistoryEvent[]): KnownCheckResult<TokenOrderDetails> {
-  const best = new Map<string, { fence: bigint; lockId: string; okMs: number }>();
-  const seenAtInvoke = new Map<string, { fence: bigint; lockId: string; okMs: number } | undefined>();
-  const invokeMs = new Map<string, number>();
-  const regressions: TokenRegression[] = [];
-  let regressionCount = 0;
-  let acquisitionCount = 0;
-  for (const op of operations(sortByTime(history))) {
-    if (op.f !== 'acquire') continue;
-    const key = `${op.resource}\u0000${op.lockId}`;
-    if (op.type === 'invoke') {
-      seenAtInvoke.set(key, best.get(op.resource));
-      invokeMs.set(key, op.timeMs);
+export function checkTokenOrder(history: readonly HistoryEvent[], options: TokenOrderOptions = {}): KnownCheckResult<TokenOrderDetails> {
+  const maxExamples = options.maxExamples ?? DEFAULT_MAX_EXAMPLES;
+  if (!Number.isSafeInteger(maxExamples) || maxExamples < 0) {
+    throw new RangeError(`maxExamples must be an integer >= 0, got ${String(maxExamples)}`);
+  }
+  const byResource = new Map<string, HoldWindow[]>();
+  let unfencedCount = 0;
+  for (const window of holdWindows(history)) {
+    if (window.fence === undefined) {
+      unfencedCount += 1;
       continue;
     }
-    if (op.type !== 'ok' || op.fence === undefined) continue;
-    acquisitionCount += 1;
-    const fence = BigInt(op.fence);
-    const earlier = seenAtInvoke.get(key);
-    if (earlier !== undefined && fence <= earlier.fence) {
-      regressionCount += 1;
-      if (regressions.length < MAX_LISTED) {
-        regressions.push({
-          resource: op.resource,
-          lockId: op.lockId,
-          fence: op.fence,
-          invokeMs: invokeMs.get(key) ?? op.timeMs,
-          earlierLockId: earlier.lockId,
-          earlierFence: earlier.fence.toString(),
-          earlierOkMs: earlier.okMs,
-        });
+    const list = byResource.get(window.resource);
+    if (list === undefined) byResource.set(window.resource, [window]);
+    else list.push(window);
+  }
+  const regressions: TokenRegression[] = [];
+  const regressedKeys = new Set<string>();
+  let equalTokenCount = 0;
+  let acquisitionCount = 0;
+  for (const [resource, windows] of byResource) {
+    acquisitionCount += windows.length;
+    const fences = new Map(windows.map((w) => [w, parseFence(w)]));
+    const byCompletion = [...windows].sort((a, b) => a.startMs - b.startMs);
+    const byBegin = [...windows].sort((a, b) => beginOf(a) - beginOf(b));
+    let next = 0;
+    let best: HoldWindow | undefined;
+    let bestFence = -1n;
+    for (const later of byBegin) {
+      // Every acquisition that completed strictly before this one began.
+      while (next < byCompletion.length && (byCompletion[next] as HoldWindow).startMs < beginOf(later)) {
+        const done = byCompletion[next] as HoldWindow;
+        const fence = fences.get(done) as bigint;
+        if (best === undefined || fence > bestFence) {
+          best = done;
+          bestFence = fence;
+        }
+        next += 1;
+      }
+      if (best === undefined || best === later) continue;
+      const fence = fences.get(later) as bigint;
+      if (fence <= bestFence) {
+        if (fence === bestFence) equalTokenCount += 1;
+        regressedKeys.add(acquisitionKey(later));
+        if (regressions.length < maxExamples) regressions.push({ resource, later, earlier: best });
       }
     }
-    const current = best.get(op.resource);
-    if (current === undefined || fence > current.fence) best.set(op.resource, { fence, lockId: op.lockId, okMs: op.timeMs });
   }
+  const resources = [...new Set([...regressedKeys].map((key) => key.split('\u0000')[0] as string))].sort();
+  const count = regressedKeys.size;
+  const summary =
+    count === 0
+      ? `${acquisitionCount} fenced acquisitions, tokens in acquisition order`
+      : `${count} token regressions (${equalTokenCount} equal) on ${resources.length} resources among ${acquisitionCount} fenced acquisitions`;
   return {
     name: 'token-order',
-    valid: regressionCount === 0,
-    summary: regressionCount === 0 ? `${acquisitionCount} tokens, none regressed` : `${regressionCount} token regressions among ${acquisitionCount} tokens`,
-    details: { acquisitionCount, regressionCount, regressions },
+    valid: count === 0,
+    summary,
+    details: { acquisitionCount, unfencedCount, regressionCount: count, equalTokenCount, regressions, regressedKeys, resources, anomalies: count > 0 ? ['token-regression'] : [] },
   };
+}
+
+function beginOf(window: HoldWindow): number {
+  return window.invokeMs ?? window.startMs;
+}
+
+function parseFence(window: HoldWindow): bigint {
+  try {
+    return BigInt(window.fence as string);
+  } catch (error) {
+    throw new HistoryFormatError(`fence of lockId ${window.lockId} is not an integer: ${String(window.fence)}`, { cause: error });
+  }
 }

@@ -82,12 +82,13 @@ export function evidence(verdict: Verdict, anomaly: Anomaly, ttlMs: number): Evi
   if (anomaly === 'token-regression' && verdict.tokens.valid === false) {
     const r = verdict.tokens.details.regressions[0];
     if (r === undefined) return undefined;
+    const beganMs = r.later.invokeMs ?? r.later.startMs;
     return {
       resource: r.resource,
-      fromMs: r.earlierOkMs - ttlMs,
-      toMs: r.invokeMs + ttlMs,
-      lockIds: [r.earlierLockId, r.lockId],
-      note: `${r.lockId} got token ${r.fence}, not above ${r.earlierFence} of ${r.earlierLockId}, which completed at ${ms(r.earlierOkMs)} before it began at ${ms(r.invokeMs)}`,
+      fromMs: r.earlier.startMs - ttlMs,
+      toMs: beganMs + ttlMs,
+      lockIds: [r.earlier.lockId, r.later.lockId],
+      note: `${r.later.lockId} got token ${r.later.fence ?? '?'}, not above ${r.earlier.fence ?? '?'} of ${r.earlier.lockId}, which completed at ${ms(r.earlier.startMs)} before it began at ${ms(beganMs)}`,
     };
   }
   if ((anomaly === 'late-write' || anomaly === 'stale-write-accepted') && verdict.register.valid !== 'unknown') {
