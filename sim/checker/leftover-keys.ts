@@ -1,3 +1,4 @@
+import { FENCE_KEY_PREFIX } from '../../src/fencing.js';
 import type { KnownCheckResult } from './check-result.js';
 
 /** One key found on one node after the run, with its PTTL (-1: no expiry, -2: gone). */
@@ -22,13 +23,13 @@ export interface LeftoverKeysOptions {
   /** The largest TTL any lock was taken or extended with, in ms. */
   readonly maxTtlMs: number;
   /**
-   * Which keys are lock keys. @default every key except fencing counters ("<resource>:fence"),
+   * Which keys are lock keys. @default every key except fencing counters ("redquorum:fence:..."),
    * which are meant to persist
    */
   readonly isLockKey?: (key: string) => boolean;
 }
 
-const isNotFenceCounter = (key: string): boolean => !key.endsWith(':fence');
+const isNotFenceCounter = (key: string): boolean => !key.startsWith(FENCE_KEY_PREFIX);
 
 /**
  * Judges a snapshot of the nodes' keys taken after the run. Pure: the runner takes the

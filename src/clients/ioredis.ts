@@ -15,6 +15,7 @@ type ScriptCall = (shaOrLua: string, keyCount: number, ...keysArgsAndCallback: u
 
 interface Batch {
   evalsha: ScriptCall;
+  eval: ScriptCall;
   exec(): Promise<unknown>;
 }
 
@@ -31,8 +32,10 @@ export function isIoredisClient(client: object): client is IoredisClient {
  * write, one read), which is what lets many concurrent lockers share a connection
  * cheaply, while a lone command pays no pipeline overhead. A client that auto-pipelines
  * already, and a Cluster client (whose pipelines must not cross slots), get each command
- * directly. Scripts go out as EVALSHA, and as EVAL once when the server answers NOSCRIPT
- * (a restarted or flushed server has an empty script cache).
+ * directly. A script goes out as EVAL until the server has run it on this connection,
+ * then as EVALSHA; a NOSCRIPT answer (a flushed script cache) is retried once as EVAL.
+ * Sending EVAL first after each (re)connect, rather than EVALSHA and a fallback, keeps the
+ * order of two scripts: a take-back must never overtake the acquire it takes back.
  */
 export class IoredisNodeClient implements NodeClient {
   readonly address: string;
@@ -42,6 +45,8 @@ export class IoredisNodeClient implements NodeClient {
   private readonly batching: boolean;
   private batch: Batch | undefined;
   private busyThisTick = false;
+  // SHA1s the server is known to have cached since the client's last (re)connect.
+  private readonly cached: Set<string>;
 
   constructor(
     readonly client: IoredisClient,
@@ -52,6 +57,7 @@ export class IoredisNodeClient implements NodeClient {
     const options = (client as { options?: { enableAutoPipelining?: boolean; keyPrefix?: string; redisOptions?: { keyPrefix?: string } } }).options;
     this.keyPrefix = options?.keyPrefix ?? options?.redisOptions?.keyPrefix ?? '';
     this.batching = !this.cluster && options?.enableAutoPipelining !== true;
+    this.cached = scriptCacheOf(client);
   }
 
   /** ioredis's connection status (`ready`, `reconnecting`, ...). */
@@ -71,18 +77,26 @@ export class IoredisNodeClient implements NodeClient {
         this.busyThisTick = true;
         this.runtime.defer(this.flush);
       }
-      const call = this.client.evalsha.bind(this.client) as unknown as ScriptCall;
-      call(script.sha, keys.length, ...keys, ...args).then(
-        (reply) => done(null, reply),
-        (error: unknown) => this.fallBack(script, keys, args, asError(error), done),
+      const cached = this.cached.has(script.sha);
+      const call = (cached ? this.client.evalsha : this.client.eval).bind(this.client) as unknown as ScriptCall;
+      call(cached ? script.sha : script.lua, keys.length, ...keys, ...args).then(
+        (reply) => this.answer(script, null, reply, done),
+        (error: unknown) => (cached ? this.fallBack(script, keys, args, asError(error), done) : done(asError(error))),
       );
       return;
     }
     this.batch ??= this.client.pipeline() as unknown as Batch;
-    this.batch.evalsha(script.sha, keys.length, ...keys, ...args, (error: Error | null, reply: unknown) => {
-      if (error) this.fallBack(script, keys, args, error, done);
-      else done(null, reply);
+    const cached = this.cached.has(script.sha);
+    const queue = cached ? this.batch.evalsha : this.batch.eval;
+    queue.call(this.batch, cached ? script.sha : script.lua, keys.length, ...keys, ...args, (error: Error | null, reply: unknown) => {
+      if (error && cached) this.fallBack(script, keys, args, error, done);
+      else this.answer(script, error, reply, done);
     });
+  }
+
+  private answer(script: Script, error: Error | null, reply: unknown, done: Reply): void {
+    if (!error) this.cached.add(script.sha);
+    done(error, reply);
   }
 
   subscriber(events: SubscriberEvents): NodeSubscriber {
@@ -125,9 +139,10 @@ export class IoredisNodeClient implements NodeClient {
       done(error);
       return;
     }
+    this.cached.delete(script.sha);
     const call = this.client.eval.bind(this.client) as unknown as ScriptCall;
     call(script.lua, keys.length, ...keys, ...args).then(
-      (reply) => done(null, reply),
+      (reply) => this.answer(script, null, reply, done),
       (evalError: unknown) => done(asError(evalError)),
     );
   }
@@ -139,6 +154,21 @@ export class IoredisNodeClient implements NodeClient {
     // Every command's error reaches its own callback; exec's rejection repeats the first.
     batch?.exec().catch(() => undefined);
   };
+}
+
+// One cache per client, shared by every adapter over it, with one 'ready' listener: a
+// reconnect may mean a restarted server, whose script cache is empty.
+const scriptCaches = new WeakMap<IoredisClient, Set<string>>();
+
+function scriptCacheOf(client: IoredisClient): Set<string> {
+  let cache = scriptCaches.get(client);
+  if (!cache) {
+    const created = new Set<string>();
+    client.on('ready', () => created.clear());
+    scriptCaches.set(client, created);
+    cache = created;
+  }
+  return cache;
 }
 
 function asError(error: unknown): Error {

@@ -80,6 +80,22 @@ describe('Redis Cluster, one cluster', () => {
     expect(fenced).toBeInstanceOf(RangeError);
     expect(await scriptCalls(fx)).toBe(before);
   });
+  it('wakes a waiter on a release published on the Cluster, long before its retry delay', async () => {
+    const cluster = await client();
+    const retryDelayMs = 3_000;
+    const holder = new Redlock([cluster], { retryCount: 0, releaseNotifications: true });
+    const waiter = new Redlock([cluster], { releaseNotifications: true, retryDelay: retryDelayMs, retryJitter: 0 });
+    const held = await holder.acquire(['{wake}:job'], TTL_MS);
+    const startMs = performance.now();
+    const waiting = waiter.acquire(['{wake}:job'], TTL_MS);
+    // Long enough for the waiter's SUBSCRIBE to be in place.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await held.release();
+    const lock = await waiting;
+    expect(performance.now() - startMs).toBeLessThan(retryDelayMs);
+    await lock.release();
+  });
+
   // Issue: a Cluster's release subscriber stayed open (and kept the process alive) after
   // its waits were over.
   it('closes the release subscriber of a Cluster once nothing waits', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
@@ -39,18 +40,20 @@ describe('fencing across a rolling restart of every node', () => {
 });
 
 /**
- * Replaces the fencing write-back on one ioredis client (EVALSHA of the FENCE script; in
- * earlier versions, the `redquorumFence` command) with `instead`, which may send it.
+ * Replaces the fencing write-back on one ioredis client (EVAL or EVALSHA of the FENCE
+ * script; in earlier versions, the `redquorumFence` command) with `instead`, which may send it.
  */
 function hookFence(client: Redis, instead: (send: () => Promise<unknown>) => Promise<unknown>): void {
   const methods = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  for (const name of ['evalsha', 'redquorumFence'] as const) {
+  const isFence: Record<string, (args: unknown[]) => boolean> = {
+    evalsha: (args) => args[0] === FENCE_SHA,
+    eval: (args) => typeof args[0] === 'string' && createHash('sha1').update(args[0]).digest('hex') === FENCE_SHA,
+    redquorumFence: () => true,
+  };
+  for (const [name, matches] of Object.entries(isFence)) {
     const original = methods[name];
     if (typeof original !== 'function') continue;
-    methods[name] = (...args: unknown[]) => {
-      const isFence = name === 'redquorumFence' || args[0] === FENCE_SHA;
-      return isFence ? instead(() => original.apply(client, args)) : original.apply(client, args);
-    };
+    methods[name] = (...args: unknown[]) => (matches(args) ? instead(() => original.apply(client, args)) : original.apply(client, args));
   }
 }
 

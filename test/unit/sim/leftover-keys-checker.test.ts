@@ -7,7 +7,7 @@ describe('checkLeftoverKeys', () => {
       [
         { node: 0, key: 'r0', pttlMs: 400 },
         { node: 1, key: 'r0', pttlMs: 1000 },
-        { node: 2, key: 'r0:fence', pttlMs: -1 },
+        { node: 2, key: 'redquorum:fence:{r0}', pttlMs: -1 },
         { node: 3, key: 'r1', pttlMs: -2 },
       ],
       { maxTtlMs: 1000 },
