@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { describeCauseChain } from '../sim/cause-chain.js';
 import { simCommand } from '../sim/cli-command.js';
+import { exploreCommand } from '../sim/explore/explore-command.js';
 import { benchCommand } from './bench-command.js';
 
 /**
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
     .showHelpAfterError();
   program.addCommand(simCommand());
   program.addCommand(benchCommand());
+  program.addCommand(exploreCommand());
   await program.parseAsync(process.argv);
 }
 
