@@ -74,6 +74,14 @@ export function measureEffects(expectations: readonly EffectExpectation[], histo
         const min = expectation.min ?? 1;
         return { what: 'acquisitions that reached a quorum with no validity left', value: count, min, ok: count >= min };
       }
+      case 'faster-than-during': {
+        const windows = applied.filter((w) => w.name === expectation.fault);
+        const count = acquireCompletions(history).filter(
+          ({ invokeMs, completion }) => completion.type === 'ok' && inside(invokeMs, windows) && completion.timeMs - invokeMs < expectation.maxMs,
+        ).length;
+        const min = expectation.min ?? 1;
+        return { what: `acquisitions during ${expectation.fault} that took less than ${expectation.maxMs} ms (no slowed node awaited)`, value: count, min, ok: count >= min };
+      }
       case 'slower-during': {
         const windows = applied.filter((w) => w.name === expectation.fault);
         const during: number[] = [];

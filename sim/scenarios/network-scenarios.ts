@@ -5,6 +5,11 @@ import type { Scenario } from './types.js';
 
 const CORRECT_FENCED = [{ variant: 'correct', fenced: true }] as const;
 
+// latency-minority: the slowed nodes' latency range, drawn from the seed.
+const MINORITY_LATENCY_MS = [120, 180] as const;
+// Acquisitions inside its windows decided by the fast nodes alone, at least.
+const DECIDED_FAST_MIN = 10;
+
 export const latencyMinority: Scenario = {
   id: 'latency-minority',
   fault: 'latency 120-180 ms on 2 nodes',
@@ -13,12 +18,23 @@ export const latencyMinority: Scenario = {
   groups: CORRECT_FENCED,
   nemeses: (params, random) => [
     {
-      nemesis: latency({ nodes: pickNodes(random, params.nodes, 2), latencyMs: random.int(120, 180), jitterMs: 0 }),
+      nemesis: latency({ nodes: pickNodes(random, params.nodes, 2), latencyMs: random.int(MINORITY_LATENCY_MS[0], MINORITY_LATENCY_MS[1]), jitterMs: 0 }),
       schedule: repeated(params, [params.runMs * 0.25, params.runMs * 0.35], [200, 500], { tailMs: 200 }),
     },
   ],
-  // Stragglers are not awaited: a p50 far below the injected latency shows it.
-  expected: () => ({ locks: 'safe', effects: [{ kind: 'unreachable-during', fault: 'latency' }], liveness: { minAcquisitionsPerS: 30, maxAcquireP50Ms: 45 } }),
+  // Stragglers are not awaited: acquisitions inside the windows that took less than the
+  // smallest injected latency were decided by the fast nodes alone. (A p50 bound in ms was
+  // a bound on the machine: under contention the fast nodes do not always agree, those
+  // acquisitions wait for the slow nodes' timeout, and the mix moved the p50 past it when
+  // the machine was loaded.)
+  expected: () => ({
+    locks: 'safe',
+    effects: [
+      { kind: 'unreachable-during', fault: 'latency' },
+      { kind: 'faster-than-during', fault: 'latency', maxMs: MINORITY_LATENCY_MS[0], min: DECIDED_FAST_MIN },
+    ],
+    liveness: { minAcquisitionsPerS: 30 },
+  }),
 };
 
 export const latencyMajority: Scenario = {

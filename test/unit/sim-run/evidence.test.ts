@@ -24,6 +24,28 @@ describe('evidence', () => {
     expect(node3).toMatchObject({ value: 0, ok: false });
   });
 
+  it('counts acquisitions inside the windows decided faster than the injected latency, and only those', () => {
+    const h = new HistoryBuilder();
+    const acquire = (lockId: string, invokeMs: number, doneMs: number, type: 'ok' | 'fail') =>
+      h.events.push(
+        { kind: 'op', type: 'invoke', f: 'acquire', worker: 1, group: 0, resource: 'r0', lockId, timeMs: invokeMs },
+        type === 'ok'
+          ? { kind: 'op', type, f: 'acquire', worker: 1, group: 0, resource: 'r0', lockId, timeMs: doneMs, validUntilMs: invokeMs + 900 }
+          : { kind: 'op', type, f: 'acquire', worker: 1, group: 0, resource: 'r0', lockId, timeMs: doneMs, error: 'x' },
+      );
+    acquire('fast', 100, 110, 'ok'); // inside, decided by the fast nodes
+    acquire('waited', 200, 330, 'ok'); // inside, waited for a slowed node
+    acquire('failed', 300, 305, 'fail'); // inside, fast but failed
+    acquire('outside', 900, 905, 'ok'); // outside the window
+    const [fast, strict] = measureEffects(
+      [{ kind: 'faster-than-during', fault: 'latency', maxMs: 120 }, { kind: 'faster-than-during', fault: 'latency', maxMs: 120, min: 2 }],
+      h.events,
+      [window('latency', 50, 500)],
+    );
+    expect(fast).toMatchObject({ value: 1, ok: true });
+    expect(strict).toMatchObject({ value: 1, ok: false });
+  });
+
   it('counts validity failures and sums what a nemesis measured', () => {
     const h = new HistoryBuilder()
       .acquireNot({ worker: 1, lockId: 'a', invokeMs: 0, endMs: 1100, type: 'fail' })
