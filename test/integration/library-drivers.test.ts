@@ -32,9 +32,14 @@ function need<T>(value: T | undefined, what: string): T {
 }
 
 beforeAll(async () => {
-  servers = await RedisServers.start({ count: NODE_COUNT });
-  toxiproxy = await ToxiproxyServer.start();
-  clusters = await ClusterServers.start(NODE_COUNT);
+  // Started at once: the clusters' masters take 2 s to accept writes (Redis's own delay after
+  // a start), which covers the other two. Whatever started is stopped in afterAll.
+  const [redis, proxy, cluster] = await Promise.allSettled([RedisServers.start({ count: NODE_COUNT }), ToxiproxyServer.start(), ClusterServers.start(NODE_COUNT)]);
+  if (redis.status === 'fulfilled') servers = redis.value;
+  if (proxy.status === 'fulfilled') toxiproxy = proxy.value;
+  if (cluster.status === 'fulfilled') clusters = cluster.value;
+  for (const result of [redis, proxy, cluster]) if (result.status === 'rejected') throw result.reason;
+  if (!servers || !toxiproxy) throw new Error('unreachable: every start was fulfilled');
   const api = new Toxiproxy(toxiproxy.url);
   for (const node of servers.nodes) {
     proxies.push(await api.createProxy({ name: `driver-node-${node.index}`, listen: '127.0.0.1:0', upstream: node.address }));
