@@ -8,11 +8,12 @@ import { EXPIRED_MESSAGE, ExecutionError } from './errors/execution-error.js';
 import { LockNotHeldError } from './errors/lock-not-held-error.js';
 import { NodeUnavailableError } from './errors/node-unavailable-error.js';
 import { RedlockClosedError } from './errors/redlock-closed-error.js';
-import { ResourceLockedError, appliedToMessage } from './errors/resource-locked-error.js';
 import { failureReason } from './failure-reason.js';
 import { fanOut, type FanOut, type Judge } from './fan-out.js';
-import { fenceKey, fenceKeyInSlot, nextFence } from './fencing.js';
-import { checkOneSlot } from './key-slot.js';
+import { fenceKey, nextFence } from './fencing.js';
+import { checkClusterSlots } from './key-slot.js';
+import { judgeAcquire, judgeExtend, judgeRelease } from './judges.js';
+import { untilAborted } from './until-aborted.js';
 import { Lock, lineageOf, type Lineage } from './lock.js';
 import { lockValueSource, type LockValueSource } from './lock-value.js';
 import { Node } from './node.js';
@@ -20,12 +21,12 @@ import { decide, quorumSize } from './quorum.js';
 import { resolveRuntime, type RedlockInternals } from './redlock-internals.js';
 import { LINGER_MS, ReleaseNotifier, type LineTicket } from './release-notifier.js';
 import { retryDelayMs } from './retry-delay.js';
-import { executionError, withRetries, type AttemptResult } from './retry.js';
+import { withRetries, type AttemptResult } from './retry.js';
 import type { Runtime } from './runtime.js';
 import { ACQUIRE, EXTEND, FENCE, RELEASE, RELEASE_AND_NOTIFY, type Script } from './scripts.js';
 import { DEFAULT_SETTINGS, maxAttempts, mergeSettings, nodeTimeoutFor, type CallSettings, type ResolvedSettings, type Settings } from './settings.js';
 import { acquireTracing, extendTracing, releaseTracing, type OperationContext } from './tracing.js';
-import type { Client, ExecutionResult, NodeOutcome, Operation, RedlockAbortSignal } from './types.js';
+import type { Client, ExecutionResult, Operation, RedlockAbortSignal } from './types.js';
 import { singleKeyAcquire } from './single-key-acquire.js';
 import { runUsing } from './using.js';
 import { checkClients, checkDuration, checkResources } from './validate.js';
@@ -34,6 +35,23 @@ import { driftMs, validityMs } from './validity.js';
 export type { RedlockInternals } from './redlock-internals.js';
 
 type Routine<T> = (signal: RedlockAbortSignal) => Promise<T>;
+
+/** What every attempt of one acquire shares. */
+interface AcquireRequest {
+  /** The resources, as given (a Lock's `resources` is a mutable array, as in v5). */
+  readonly keys: string[];
+  /**
+   * What each attempt sends: a plain SET NX PX for one resource without fencing, else the
+   * acquire script over the lock keys (then, with fencing, their counters).
+   */
+  readonly command: { readonly script: Script; readonly keys: readonly string[]; readonly args: readonly string[]; readonly judge: Judge<string> };
+  readonly value: string;
+  readonly ttlMs: number;
+  readonly timeoutMs: number;
+  readonly s: ResolvedSettings;
+  readonly signal: AbortSignal | undefined;
+  readonly trace: OperationContext | undefined;
+}
 
 /**
  * A Redlock client over N independent Redis masters. Its API is node-redlock v5's, so
@@ -158,14 +176,14 @@ export class Redlock extends EventEmitter {
     signal?.throwIfAborted();
     this.throwIfClosed();
     const scriptKeys = s.fencing ? [...keys, ...keys.map(fenceKey)] : keys;
-    this.checkSlots(keys, s.fencing);
+    checkClusterSlots(this.nodes, keys, s.fencing);
     const value = this.lockValue();
-    // One resource without fencing needs no script: a plain SET NX PX.
+    const timeoutMs = nodeTimeoutFor(s, ttlMs);
     const command =
       !s.fencing && keys.length === 1
         ? singleKeyAcquire(keys[0] ?? '', value, ttlMs)
         : { script: ACQUIRE, keys: scriptKeys, args: [value, String(ttlMs), String(keys.length)], judge: judgeAcquire(keys) };
-    const timeoutMs = nodeTimeoutFor(s, ttlMs);
+    const request: AcquireRequest = { keys, command, value, ttlMs, timeoutMs, s, signal, trace };
     const attemptsMax = maxAttempts(s);
     // Waiters of this process for the same resources queue in one line: only the first
     // retries when a release is published, so a hot lock passes from one waiter to the
@@ -180,57 +198,7 @@ export class Redlock extends EventEmitter {
         resources: keys,
         attemptsMax,
         clock: this.clock,
-        attempt: async (attempt, startMs, log) => {
-          const answered = new Set<number>();
-          const takeBack = (votes?: FanOut<unknown>): Promise<void> => this.takeBack(keys, value, timeoutMs, answered, votes);
-          let votes: FanOut<string>;
-          try {
-            votes = await this.untilAborted(this.fanOut(command.script, command.keys, command.args, command.judge, timeoutMs, answered), signal);
-          } catch (error) {
-            // Aborted mid-attempt: some nodes may have set the key; take it back first.
-            await takeBack();
-            throw error;
-          }
-          log.push(votes.stats);
-          let fence: bigint | undefined;
-          if (votes.decision === 'for' && s.fencing) {
-            let written: { fence: bigint | undefined; votes: FanOut<true> };
-            try {
-              written = await this.untilAborted(this.writeFence(keys, votes.values.values(), timeoutMs, attempt), signal);
-            } catch (error) {
-              await takeBack(votes);
-              throw error;
-            }
-            if (written.fence === undefined) {
-              this.report('acquire', keys, attempt, votes, this.clock() - startMs, undefined, trace);
-              await takeBack(votes);
-              return { ok: false, reason: failureReason(written.votes.outcomes.values()), outcomes: [...written.votes.outcomes.values()] };
-            }
-            fence = written.fence;
-          }
-          const endMs = this.clock();
-          const validity = votes.decision === 'for' ? validityMs(ttlMs, endMs - startMs, s.driftFactor) : undefined;
-          this.report('acquire', keys, attempt, votes, endMs - startMs, validity, trace);
-          if (validity !== undefined && validity > 0) {
-            if (trace) {
-              trace.validityMs = validity;
-              if (fence !== undefined) trace.fence = fence;
-            }
-            const lineage: Lineage = {
-              released: false,
-              validUntilMs: endMs + validity,
-              keysGoneMs: endMs + timeoutMs + ttlMs + driftMs(ttlMs, s.driftFactor),
-              ttlMs,
-              notify: s.releaseNotifications,
-              clock: this.clock,
-            };
-            const lock = new Lock(this, keys, value, log.list, this.runtime.wallMs() + validity, endMs + validity, fence, lineage);
-            return { ok: true, value: lock };
-          }
-          await takeBack(votes);
-          const outcomes = [...votes.outcomes.values()];
-          return { ok: false, reason: validity === undefined ? failureReason(outcomes) : 'validity', outcomes };
-        },
+        attempt: (attempt, startMs, log) => this.attemptAcquire(request, attempt, startMs, log),
         waitToRetry: async (attemptStartMs) => {
           await this.waitToRetry(s, signal, ticket, attemptStartMs);
           return undefined;
@@ -242,6 +210,60 @@ export class Redlock extends EventEmitter {
       // Leaving without the lock hands the turn on at once: no release of ours will.
       ticket?.leave(acquired);
     }
+  }
+
+  /** One acquire attempt: lock on a quorum, fence if asked, check validity; a failed attempt is taken back. */
+  private async attemptAcquire(request: AcquireRequest, attempt: number, startMs: number, log: AttemptLog): Promise<AttemptResult<Lock>> {
+    const { keys, command, value, ttlMs, timeoutMs, s, signal, trace } = request;
+    const answered = new Set<number>();
+    const takeBack = (votes?: FanOut<unknown>): Promise<void> => this.takeBack(keys, value, timeoutMs, answered, votes);
+    let votes: FanOut<string>;
+    try {
+      votes = await untilAborted(this.fanOut(command.script, command.keys, command.args, command.judge, timeoutMs, answered), signal);
+    } catch (error) {
+      // Aborted mid-attempt: some nodes may have set the key; take it back first.
+      await takeBack();
+      throw error;
+    }
+    log.push(votes.stats);
+    let fence: bigint | undefined;
+    if (votes.decision === 'for' && s.fencing) {
+      let written: { fence: bigint | undefined; votes: FanOut<true> };
+      try {
+        written = await untilAborted(this.writeFence(keys, votes.values.values(), timeoutMs, attempt), signal);
+      } catch (error) {
+        await takeBack(votes);
+        throw error;
+      }
+      if (written.fence === undefined) {
+        this.report('acquire', keys, attempt, votes, this.clock() - startMs, undefined, trace);
+        await takeBack(votes);
+        return { ok: false, reason: failureReason(written.votes.outcomes.values()), outcomes: [...written.votes.outcomes.values()] };
+      }
+      fence = written.fence;
+    }
+    const endMs = this.clock();
+    const validity = votes.decision === 'for' ? validityMs(ttlMs, endMs - startMs, s.driftFactor) : undefined;
+    this.report('acquire', keys, attempt, votes, endMs - startMs, validity, trace);
+    if (validity !== undefined && validity > 0) {
+      if (trace) {
+        trace.validityMs = validity;
+        if (fence !== undefined) trace.fence = fence;
+      }
+      const lineage: Lineage = {
+        released: false,
+        validUntilMs: endMs + validity,
+        keysGoneMs: endMs + timeoutMs + ttlMs + driftMs(ttlMs, s.driftFactor),
+        ttlMs,
+        notify: s.releaseNotifications,
+        clock: this.clock,
+      };
+      const lock = new Lock(this, keys, value, log.list, this.runtime.wallMs() + validity, endMs + validity, fence, lineage);
+      return { ok: true, value: lock };
+    }
+    await takeBack(votes);
+    const outcomes = [...votes.outcomes.values()];
+    return { ok: false, reason: validity === undefined ? failureReason(outcomes) : 'validity', outcomes };
   }
 
   private async releaseUntraced(lock: Lock, settings: CallSettings | undefined, trace: OperationContext | undefined): Promise<ExecutionResult> {
@@ -302,7 +324,7 @@ export class Redlock extends EventEmitter {
       attemptsMax: maxAttempts(s),
       clock: this.clock,
       attempt: async (attempt, startMs, log) => {
-        const votes = await this.untilAborted(this.fanOut(EXTEND, resources, [existing.value, String(ttlMs)], judgeExtend(resources), timeoutMs), signal);
+        const votes = await untilAborted(this.fanOut(EXTEND, resources, [existing.value, String(ttlMs)], judgeExtend(resources), timeoutMs), signal);
         log.push(votes.stats);
         const endMs = this.clock();
         const validity = validityMs(ttlMs, endMs - startMs, s.driftFactor);
@@ -410,33 +432,6 @@ export class Redlock extends EventEmitter {
     return this.notifier;
   }
 
-  /**
-   * On a Cluster client every key of one script must share a hash slot: refuse a lock
-   * whose resources (or fencing counters) would not, before anything is sent.
-   */
-  private checkSlots(keys: readonly string[], fencing: boolean): void {
-    const checked = new Set<string>();
-    for (const node of this.nodes) {
-      if (!node.driver.cluster) continue;
-      const prefix = node.driver.keyPrefix ?? '';
-      if (checked.has(prefix)) continue;
-      checked.add(prefix);
-      if (fencing) {
-        keys.forEach((resource, index) => {
-          if (!fenceKeyInSlot(resource)) {
-            throw new RangeError(
-              `resources[${index}] ${JSON.stringify(resource)} cannot be fenced on the Redis Cluster of clients[${node.index}]: it has no hash tag and contains "}", ` +
-                'so no fencing counter can share its hash slot; give it a hash tag, e.g. "{job}:name"',
-            );
-          }
-        });
-      }
-      const all = keys.map((key) => ({ key, resource: key }));
-      if (fencing) all.push(...keys.map((key) => ({ key: fenceKey(key), resource: key })));
-      checkOneSlot(all, prefix, node.index);
-    }
-  }
-
   /** The jittered pause before the next attempt. */
   private retryDelay(s: ResolvedSettings): number {
     return retryDelayMs(s.retryDelay, s.retryJitter, this.runtime.random);
@@ -444,28 +439,6 @@ export class Redlock extends EventEmitter {
 
   private fanOut<T>(script: Script, keys: readonly string[], args: readonly string[], judge: Judge<T>, timeoutMs: number, answered?: Set<number>): Promise<FanOut<T>> {
     return fanOut(this.nodes, (node, done) => node.run(script, keys, args, done), judge, timeoutMs, this.runtime, answered);
-  }
-
-  private untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    if (!signal) return work;
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => reject(signal.reason);
-      if (signal.aborted) {
-        onAbort();
-        return;
-      }
-      signal.addEventListener('abort', onAbort, { once: true });
-      work.then(
-        (value) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      );
-    });
   }
 
   private report(
@@ -504,33 +477,6 @@ export class Redlock extends EventEmitter {
   private emitError(error: Error): void {
     if (this.listenerCount('error') > 0) this.emit('error', error);
   }
-}
-
-/** An acquire reply: {1, fence} for, {0, i} when resource i is held by another lock. */
-function judgeAcquire(keys: readonly string[]) {
-  return (reply: unknown, node: Node): { value: string } | Error => {
-    if (!Array.isArray(reply) || reply.length !== 2) return new Error(`node ${node.index} (${node.address}): unexpected acquire reply ${JSON.stringify(reply)}`);
-    const [status, detail] = reply as [unknown, unknown];
-    if (status === 1) return { value: String(detail) };
-    const resource = keys[Number(detail) - 1];
-    return new ResourceLockedError(appliedToMessage(0, keys.length), { ...(resource === undefined ? {} : { resource }), node: node.index, address: node.address });
-  };
-}
-
-/** An extend reply: 1 for; 0 when some key no longer holds this lock's value. */
-function judgeExtend(keys: readonly string[]) {
-  return (reply: unknown, node: Node): { value: true } | Error => {
-    if (reply === 1) return { value: true };
-    return new LockNotHeldError(appliedToMessage(0, keys.length), { node: node.index, address: node.address });
-  };
-}
-
-/**
- * Release and fence replies: every successful reply is a vote for (a key already gone is
- * released all the same); only error replies, judged before this, vote against.
- */
-function judgeRelease(): { value: true } {
-  return { value: true };
 }
 
 function checkLock(lock: unknown): asserts lock is Lock {
