@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { describeCauseChain } from '../sim/cause-chain.js';
 import { simCommand } from '../sim/cli-command.js';
+import { exploreCommand } from '../sim/explore/explore-command.js';
 import { benchCommand } from './bench-command.js';
 
 /**
@@ -12,10 +14,12 @@ async function main(): Promise<void> {
     .showHelpAfterError();
   program.addCommand(simCommand());
   program.addCommand(benchCommand());
+  program.addCommand(exploreCommand());
   await program.parseAsync(process.argv);
 }
 
+// What reaches here could not start or broke the harness: one plain line with its causes, exit code 3.
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
+  process.stderr.write(`redquorum: ${describeCauseChain(error)}\n`);
+  process.exitCode = 3;
 });

@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { catalogJson } from './run/catalog-json.js';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { randomSeed, SEED_MAX } from './random.js';
@@ -9,6 +11,8 @@ import { CATALOG, selectScenarios } from './scenarios/catalog.js';
 import type { Scenario } from './scenarios/types.js';
 import { connectComposeTestbed, connectExplicitTestbed, startEmbeddedTestbed, type Testbed } from './testbed/testbed.js';
 import { GROUP_COUNT_MAX } from './testbed/testbed-counts.js';
+import { COMPOSE_GROUP_COUNT } from './testbed/compose-layout.js';
+import { LOCK_CLIENT_LIBRARIES, type LockClientLibrary } from './workload/lock-client-library.js';
 
 interface SimOptions {
   readonly seed?: number;
@@ -20,12 +24,14 @@ interface SimOptions {
   readonly resources?: number;
   readonly ttl?: number;
   readonly testbed: 'embedded' | 'compose';
+  readonly client: LockClientLibrary;
   readonly redis?: string;
   readonly toxiproxy?: string;
   readonly resource?: string;
   readonly out: string;
   readonly short?: boolean;
   readonly list?: boolean;
+  readonly json?: string;
 }
 
 /**
@@ -47,13 +53,15 @@ export function simCommand(): Command {
     .option('--think-ms <min-max>', `think time between operations in ms (default ${defaults('thinkMs')})`, rangeArg('--think-ms'))
     .option('--ttl <ms>', 'lock TTL in ms (default 1000)', integerArg('--ttl', 100, 60_000))
     .addOption(new Option('--testbed <kind>', 'embedded: start every server here; compose: the compose.yaml services').choices(['embedded', 'compose']).default('embedded'))
+    .addOption(new Option('--client <library>', 'the client library the library-based lock clients run on').choices([...LOCK_CLIENT_LIBRARIES]).default('ioredis'))
     .option('--redis <list>', 'explicit testbed: the Redis masters, host:port,...')
     .option('--toxiproxy <url>', 'explicit testbed: the Toxiproxy API URL')
     .option('--resource <host:port>', 'explicit testbed: the resource Redis outside the faulted network')
     .option('--out <dir>', 'folder for report.html and the histories', 'sim-out')
     .option('--short', 'the CI version: a few seconds per scenario')
     .option('--list', 'list the scenarios and exit')
-    .addHelpText('after', '\nExit codes: 0 all scenarios match, 1 safety mismatch, 2 liveness mismatch, 3 harness crash.')
+    .option('--json <file>', 'also write every count of every row as JSON to this file')
+    .addHelpText('after', '\nExit codes: 0 all scenarios match, 1 safety mismatch, 2 liveness mismatch, 3 nothing could be concluded (harness crash, a row without evidence, or the lab could not start).')
     .action(async (ids: string[], options: SimOptions, command: Command) => {
       if (options.list === true) {
         for (const scenario of CATALOG) process.stdout.write(`${scenario.id.padEnd(30)} ${scenario.assumption.padEnd(7)} ${scenario.fault}\n`);
@@ -77,22 +85,30 @@ export function simCommand(): Command {
         ...(options.thinkMs === undefined ? {} : { thinkMs: options.thinkMs }),
         ...(options.resources === undefined ? {} : { resources: options.resources }),
         ...(options.ttl === undefined ? {} : { ttlMs: options.ttl }),
+        client: options.client,
       });
       const groups = Math.min(GROUP_COUNT_MAX, Math.max(...scenarios.map((s) => s.groups.length)));
-      const testbed = await openTestbed(options, groups);
+      let testbed: Testbed;
+      try {
+        testbed = await openTestbed(options, groups);
+      } catch (error) {
+        throw new Error('the lab could not start its testbed', { cause: error });
+      }
       const bar = progressBar(scenarios.length);
       try {
         const outDir = resolve(options.out);
+        const command = ['redquorum', 'sim', ...process.argv.slice(3)].join(' ').replace(/ --seed \d+/, '') + ` --seed ${seed}`;
         const result = await runCatalog(testbed, scenarios, {
           settings,
           outDir,
-          command: ['redquorum', 'sim', ...process.argv.slice(3)].join(' ').replace(/ --seed \d+/, '') + ` --seed ${seed}`,
+          command,
           onScenarioStart: (scenario, index) => bar.label(`${index + 1}/${scenarios.length} ${scenario.id}`),
           onProgress: (share) => bar.update(share),
         });
         bar.stop();
         process.stdout.write(`\n${renderVerdictTable(result.rows, { color: process.stdout.isTTY === true })}\n`);
-        process.stdout.write(`\nseed ${seed}; report ${result.reportPath}; histories in ${outDir}\n`);
+        if (options.json !== undefined) writeFileSync(resolve(options.json), catalogJson(result, { seed, command }));
+        process.stdout.write(`\nseed ${seed}; report ${result.reportPath}; histories in ${outDir}${options.json === undefined ? '' : `; counts in ${resolve(options.json)}`}\n`);
         process.exitCode = result.exitCode;
       } finally {
         bar.stop();
@@ -108,8 +124,8 @@ async function openTestbed(options: SimOptions, groups: number): Promise<Testbed
     }
     return connectExplicitTestbed({ redis: options.redis.split(',').map((s) => s.trim()), toxiproxyUrl: options.toxiproxy, resource: options.resource, groups });
   }
-  // compose.yaml publishes two proxy groups; scenarios that need more report a harness crash.
-  if (options.testbed === 'compose') return connectComposeTestbed({ groups: Math.min(groups, 2) });
+  // compose.yaml publishes COMPOSE_GROUP_COUNT proxy groups, as many as the catalog needs.
+  if (options.testbed === 'compose') return connectComposeTestbed({ groups: Math.min(groups, COMPOSE_GROUP_COUNT) });
   return startEmbeddedTestbed({ nodes: 5, groups });
 }
 

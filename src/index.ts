@@ -15,3 +15,4 @@ export { monotonicMs, type MonotonicClock } from './clock.js';
 export { quorumSize } from './quorum.js';
 export { driftMs, validityMs } from './validity.js';
 export type { Client, ExecutionResult, ExecutionStats, NodeOutcome, Operation, RedlockAbortSignal } from './types.js';
+export type { Inspection, InspectionState } from './inspect.js';

@@ -3,6 +3,7 @@ import { abortableSleep } from './abortable-sleep.js';
 import type { AttemptLog } from './attempt-log.js';
 import { adaptClient } from './clients/adapt.js';
 import type { NodeClient } from './clients/node-client.js';
+import type { NodeRedisLike } from './clients/node-redis.js';
 import { attemptChannel, publishAttempt } from './diagnostics.js';
 import { EXPIRED_MESSAGE, ExecutionError } from './errors/execution-error.js';
 import { LockNotHeldError } from './errors/lock-not-held-error.js';
@@ -10,6 +11,7 @@ import { NodeUnavailableError } from './errors/node-unavailable-error.js';
 import { RedlockClosedError } from './errors/redlock-closed-error.js';
 import { failureReason } from './failure-reason.js';
 import { fanOut, type FanOut, type Judge } from './fan-out.js';
+import { INSPECT_NODE_TIMEOUT_MS, inspectResources, type Inspection } from './inspect.js';
 import { fenceKey, nextFence } from './fencing.js';
 import { checkClusterSlots } from './key-slot.js';
 import { judgeAcquire, judgeExtend, judgeRelease } from './judges.js';
@@ -27,7 +29,7 @@ import { ACQUIRE, EXTEND, FENCE, RELEASE, RELEASE_AND_NOTIFY, type Script } from
 import { DEFAULT_SETTINGS, maxAttempts, mergeSettings, nodeTimeoutFor, type CallSettings, type ResolvedSettings, type Settings } from './settings.js';
 import { acquireTracing, extendTracing, releaseTracing, type OperationContext } from './tracing.js';
 import type { Client, ExecutionResult, Operation, RedlockAbortSignal } from './types.js';
-import { singleKeyAcquire } from './single-key-acquire.js';
+import { singleKeyAcquire, type AcquireCommand } from './single-key-acquire.js';
 import { runUsing } from './using.js';
 import { checkClients, checkDuration, checkResources } from './validate.js';
 import { driftMs, validityMs } from './validity.js';
@@ -40,11 +42,8 @@ type Routine<T> = (signal: RedlockAbortSignal) => Promise<T>;
 interface AcquireRequest {
   /** The resources, as given (a Lock's `resources` is a mutable array, as in v5). */
   readonly keys: string[];
-  /**
-   * What each attempt sends: a plain SET NX PX for one resource without fencing, else the
-   * acquire script over the lock keys (then, with fencing, their counters).
-   */
-  readonly command: { readonly script: Script; readonly keys: readonly string[]; readonly args: readonly string[]; readonly judge: Judge<string> };
+  /** What every node is sent, and how its reply is judged. */
+  readonly command: AcquireCommand;
   readonly value: string;
   readonly ttlMs: number;
   readonly timeoutMs: number;
@@ -73,7 +72,7 @@ export class Redlock extends EventEmitter {
   private readonly closing = new AbortController();
   private notifier: ReleaseNotifier | undefined;
 
-  constructor(clients: Iterable<Client | NodeClient>, settings: Partial<Settings> = {}, internals: RedlockInternals = {}) {
+  constructor(clients: Iterable<Client | NodeRedisLike | NodeClient>, settings: Partial<Settings> = {}, internals: RedlockInternals = {}) {
     super();
     // Every call waiting to retry listens to it, as many as the caller runs at once: not
     // a leak past 10, which is what Node would warn about.
@@ -136,6 +135,25 @@ export class Redlock extends EventEmitter {
   }
 
   /**
+   * A quorum read of whether one lock holds `resources`, and for how long at least
+   * (`heldForMs`). It reserves nothing: see Inspection. Per-node timeout: `nodeTimeoutMs`,
+   * default 1,000 ms; no retries. On Redis Cluster clients the resources must share a hash
+   * slot, as for acquire (RangeError otherwise, before anything is sent).
+   */
+  async inspect(resources: string[], settings?: CallSettings): Promise<Inspection> {
+    const s = mergeSettings(this.resolved, settings);
+    const timeoutMs = s.nodeTimeoutMs ?? INSPECT_NODE_TIMEOUT_MS;
+    const keys = checkResources(resources);
+    checkClusterSlots(this.nodes, keys, false);
+    return inspectResources(keys, {
+      membershipSize: this.nodes.length,
+      driftFactor: s.driftFactor,
+      clock: this.clock,
+      fanOut: (script, scriptKeys, judge) => this.fanOut(script, scriptKeys, [], judge, timeoutMs),
+    });
+  }
+
+  /**
    * Runs `routine` while holding the lock, extending it before it expires. The
    * routine's signal aborts (with `signal.error`) when an extension fails, a quorum says
    * the lock is gone, or validity runs out. Always releases; returns the routine's value
@@ -178,11 +196,12 @@ export class Redlock extends EventEmitter {
     const scriptKeys = s.fencing ? [...keys, ...keys.map(fenceKey)] : keys;
     checkClusterSlots(this.nodes, keys, s.fencing);
     const value = this.lockValue();
-    const timeoutMs = nodeTimeoutFor(s, ttlMs);
+    // One resource without fencing needs no script: a plain SET NX PX.
     const command =
       !s.fencing && keys.length === 1
         ? singleKeyAcquire(keys[0] ?? '', value, ttlMs)
         : { script: ACQUIRE, keys: scriptKeys, args: [value, String(ttlMs), String(keys.length)], judge: judgeAcquire(keys) };
+    const timeoutMs = nodeTimeoutFor(s, ttlMs);
     const request: AcquireRequest = { keys, command, value, ttlMs, timeoutMs, s, signal, trace };
     const attemptsMax = maxAttempts(s);
     // Waiters of this process for the same resources queue in one line: only the first

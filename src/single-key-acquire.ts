@@ -1,6 +1,7 @@
 import { ResourceLockedError, appliedToMessage } from './errors/resource-locked-error.js';
 import type { Judge } from './fan-out.js';
 import { plainCommandScript } from './plain-command.js';
+import type { Script } from './scripts.js';
 
 /**
  * KEYS[1]: the lock key. ARGV: value, ttlMs. The acquire of one resource without
@@ -20,7 +21,7 @@ export const SET_NX_PX = plainCommandScript(
 
 /** What an acquire sends to every node, and how it reads the replies. */
 export interface AcquireCommand {
-  readonly script: typeof SET_NX_PX;
+  readonly script: Script;
   readonly keys: readonly string[];
   readonly args: readonly string[];
   /** A vote for carries the fence read on the node: always "0", as ACQUIRE without fencing. */

@@ -2,8 +2,10 @@ import type { IoredisClient } from './clients/ioredis.js';
 
 /**
  * One independent Redis master as the caller gave it: node-redlock v5's type (an ioredis
- * Redis or Cluster client). An object implementing NodeClient is accepted too; Redlock
- * keeps the caller's objects as they are (`clients`, `votesFor`, `votesAgainst`).
+ * Redis or Cluster client), kept as it is so that v5 code reading ioredis members off
+ * `clients`, `votesFor` and `votesAgainst` still compiles. node-redis clients (v4 to v6)
+ * and objects implementing NodeClient are accepted too; Redlock keeps the caller's
+ * objects as they are.
  */
 export type Client = IoredisClient;
 

@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '../history/types.js';
 import type { KnownCheckResult } from './check-result.js';
-import { holdWindows, type HoldWindow } from './hold-windows.js';
+import { holdWindows, possibleHolds, type HoldWindow, type PossibleHold } from './hold-windows.js';
 
 /** Two holders of one resource at once. */
 export interface MutexViolation {
@@ -25,6 +25,18 @@ export interface MutexDetails {
   readonly violations: readonly MutexViolation[];
   /** The largest overlap seen, 0 when none. */
   readonly maxOverlapMs: number;
+  /** The anomalies found, by name: `dual-holder` (two holders of one resource at once); empty when valid. */
+  readonly anomalies: readonly 'dual-holder'[];
+  /** Windows whose validity claim was absent or earlier than the ok: judged by their release. */
+  readonly untrustedValidityCount: number;
+  /** Acquires with an unknown outcome (info, or no completion): possibly held until their TTL. */
+  readonly possibleHoldCount: number;
+  /**
+   * Windows that overlap a possible hold of another acquisition: not violations (the
+   * unknown acquire may not have taken the lock, and its worker did not act on it), but
+   * what a reader must know when judging how much the run proves.
+   */
+  readonly possibleOverlapCount: number;
 }
 
 /** Options of {@link checkMutex}. */
@@ -55,6 +67,8 @@ export function checkMutex(
   const resourceCount = new Set(windows.map((w) => w.resource)).size;
   const maxOverlapMs = overlaps.reduce((max, v) => Math.max(max, v.overlapMs), 0);
   const affected = new Set(overlaps.map((v) => v.resource)).size;
+  const possible = possibleHolds(history);
+  const possibleOverlapCount = countPossibleOverlaps(windows, possible);
   const summary =
     overlaps.length === 0
       ? `${windows.length} windows on ${resourceCount} resources, no overlap`
@@ -71,8 +85,27 @@ export function checkMutex(
       violationCount: overlaps.length,
       violations,
       maxOverlapMs,
+      anomalies: overlaps.length > 0 ? ['dual-holder'] : [],
+      untrustedValidityCount: all.filter((w) => !w.validityTrusted).length,
+      possibleHoldCount: possible.length,
+      possibleOverlapCount,
     },
   };
+}
+
+function countPossibleOverlaps(windows: readonly HoldWindow[], possible: readonly PossibleHold[]): number {
+  const byResource = new Map<string, PossibleHold[]>();
+  for (const hold of possible) {
+    const list = byResource.get(hold.resource);
+    if (list === undefined) byResource.set(hold.resource, [hold]);
+    else list.push(hold);
+  }
+  let count = 0;
+  for (const window of windows) {
+    const holds = byResource.get(window.resource) ?? [];
+    if (holds.some((h) => h.lockId !== window.lockId && h.invokeMs < window.endMs && window.startMs < h.endMs)) count += 1;
+  }
+  return count;
 }
 
 /**

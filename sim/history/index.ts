@@ -1,4 +1,5 @@
-export type { FaultEvent, HistoryEvent, Op, OpName, OpType, WriteResult } from './types.js';
+export type { FaultEvent, HistoryEvent, Op, OpName, OpType, RegisterKind, WriteResult } from './types.js';
+export { REGISTER_KINDS, registerOf } from './types.js';
 export { HistoryFormatError, HistoryParseError } from './history-format-error.js';
 export { JsonlHistoryWriter, parseHistoryJsonl, readHistoryFile } from './jsonl.js';
 export type { JsonlWriterOptions, ParseHistoryOptions } from './jsonl.js';

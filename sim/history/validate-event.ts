@@ -1,5 +1,5 @@
 import { HistoryFormatError } from './history-format-error.js';
-import type { FaultEvent, HistoryEvent, Op, OpName, OpType, WriteResult } from './types.js';
+import { REGISTER_KINDS, type FaultEvent, type HistoryEvent, type Op, type OpName, type OpType, type WriteResult } from './types.js';
 
 const OP_TYPES: ReadonlySet<string> = new Set<OpType>(['invoke', 'ok', 'fail', 'info']);
 const OP_NAMES: ReadonlySet<string> = new Set<OpName>(['acquire', 'release', 'write']);
@@ -34,7 +34,19 @@ function validateOp(fields: Fields): Op {
   if (fields['fence'] !== undefined) requireFence(fields, 'fence', { allowEmpty: false });
   if (fields['validUntilMs'] !== undefined) requireFinite(fields, 'validUntilMs');
   if (fields['error'] !== undefined) requireString(fields, 'error', { nonEmpty: false });
+  if (fields['ttlMs'] !== undefined) requireFinite(fields, 'ttlMs');
+  if (fields['unreachable'] !== undefined) {
+    const list = fields['unreachable'];
+    if (!Array.isArray(list) || list.some((node) => !Number.isSafeInteger(node) || (node as number) < 0)) {
+      throw new HistoryFormatError(`unreachable must be an array of node indexes, got ${show(list)}`);
+    }
+  }
   if (fields['write'] !== undefined) validateWrite(fields['write']);
+  if (fields['controlWrites'] !== undefined) {
+    const list = fields['controlWrites'];
+    if (!Array.isArray(list)) throw new HistoryFormatError(`controlWrites must be an array, got ${show(list)}`);
+    for (const item of list) validateWrite(item);
+  }
   return fields as unknown as Op;
 }
 
@@ -50,6 +62,7 @@ function validateWrite(value: unknown): WriteResult {
   requireFence(fields, 'fence', { allowEmpty: true }, 'write.');
   requireFinite(fields, 'read', 'write.');
   requireFinite(fields, 'wrote', 'write.');
+  if (fields['register'] !== undefined) requireOneOf(fields, 'register', new Set(REGISTER_KINDS), 'write.');
   return fields as unknown as WriteResult;
 }
 
@@ -60,13 +73,20 @@ function validateFault(fields: Fields): FaultEvent {
   requireString(fields, 'name', { nonEmpty: true });
   requireString(fields, 'detail', { nonEmpty: false });
   requireFinite(fields, 'timeMs');
+  const measured = fields['measured'];
+  if (measured !== undefined) {
+    if (typeof measured !== 'object' || measured === null || Array.isArray(measured)) {
+      throw new HistoryFormatError(`measured must be an object of numbers, got ${show(measured)}`);
+    }
+    for (const key of Object.keys(measured)) requireFinite(measured as Fields, key, 'measured.');
+  }
   return fields as unknown as FaultEvent;
 }
 
-function requireOneOf(fields: Fields, key: string, allowed: ReadonlySet<string>): void {
+function requireOneOf(fields: Fields, key: string, allowed: ReadonlySet<string>, prefix = ''): void {
   const value = fields[key];
   if (typeof value !== 'string' || !allowed.has(value)) {
-    throw new HistoryFormatError(`${key} must be one of ${[...allowed].join(', ')}; got ${show(value)}`);
+    throw new HistoryFormatError(`${prefix}${key} must be one of ${[...allowed].join(', ')}; got ${show(value)}`);
   }
 }
 

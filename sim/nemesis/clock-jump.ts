@@ -48,13 +48,10 @@ export function clockJump(options: ClockJumpOptions): Nemesis {
       const result = await withRedis(endpoint, (redis) => shaveTtls(redis, jumpMs, keyPattern));
       active = true;
       const sign = jumpMs > 0 ? '+' : '';
-      ctx.record(
-        faultEvent(
-          'start',
-          'clock-jump',
-          `node ${node} clock ${sign}${jumpMs} ms: ${result.shortened} lock keys moved, ${result.expired} expired`,
-        ),
-      );
+      ctx.record({
+        ...faultEvent('start', 'clock-jump', `node ${node} clock ${sign}${jumpMs} ms: ${result.shortened} lock keys moved, ${result.expired} expired`),
+        measured: { keysMoved: result.shortened, keysExpired: result.expired },
+      });
     },
     heal,
     teardown: heal,

@@ -35,6 +35,7 @@ interface Running {
   ticks: number;
   shavedMs: number;
   expired: number;
+  shortened: number;
   failures: number;
   lastError: string;
 }
@@ -57,6 +58,7 @@ export function clockRate(options: ClockRateOptions): Nemesis {
       const result = await shaveTtls(state.redis, shaveMs, keyPattern);
       state.shavedMs += shaveMs;
       state.expired += result.expired;
+      state.shortened += result.shortened;
     } catch (error) {
       // A node that is down or paused (another nemesis) misses this tick; its clock then
       // "lost" that time. Counted and reported in the stop event, not hidden.
@@ -84,9 +86,10 @@ export function clockRate(options: ClockRateOptions): Nemesis {
     await state.inFlight;
     state.redis.disconnect();
     const failures = state.failures > 0 ? `, ${state.failures} ticks failed (last: ${state.lastError})` : '';
-    ctx.record(
-      faultEvent('stop', 'clock-rate', `node ${node} clock back to x1 after ${state.ticks} ticks, ${state.shavedMs} ms shaved, ${state.expired} keys expired${failures}`),
-    );
+    ctx.record({
+      ...faultEvent('stop', 'clock-rate', `node ${node} clock back to x1 after ${state.ticks} ticks, ${state.shavedMs} ms shaved, ${state.expired} keys expired${failures}`),
+      measured: { shavedMs: state.shavedMs, keysShortened: state.shortened, keysExpired: state.expired, ticksFailed: state.failures },
+    });
   };
 
   return {
@@ -108,6 +111,7 @@ export function clockRate(options: ClockRateOptions): Nemesis {
         ticks: 0,
         shavedMs: 0,
         expired: 0,
+        shortened: 0,
         failures: 0,
         lastError: '',
       };

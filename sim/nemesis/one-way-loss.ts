@@ -5,6 +5,7 @@
  * and the key stays until its TTL. Upstream loses the request itself.
  */
 import type { ToxicDirection } from 'toxiproxy-node-client';
+import { sampleLeftBehind, type LeftBehindSampler } from './left-behind.js';
 import type { Nemesis } from './nemesis.js';
 import { toxicNemesis } from './toxic-nemesis.js';
 import { toxicBody, type ToxicPlacement } from './toxics.js';
@@ -26,7 +27,21 @@ export function oneWayLoss(options: OneWayLossOptions): Nemesis {
     throw new RangeError(`stream must be 'downstream' or 'upstream', got ${JSON.stringify(stream)}`);
   }
   const groups = groupList('groups', options.groups);
+  let sampler: LeftBehindSampler | undefined;
+  let sampleErrors = 0;
   return toxicNemesis('one-way-loss', {
+    // The spec's prediction, measured: keys whose replies were lost stay on those nodes.
+    startMeasuring(ctx) {
+      sampleErrors = 0;
+      sampler = sampleLeftBehind(ctx.testbed.directEndpoints(), nodes, () => {
+        sampleErrors += 1;
+      });
+    },
+    async stopMeasuring() {
+      const measured = sampler === undefined ? { keysLeftBehind: 0, maxAgeMs: 0 } : await sampler.stop();
+      sampler = undefined;
+      return { ...measured, sampleErrors };
+    },
     placements(testbed) {
       nodesFit('nodes', nodes, testbed);
       const placements: ToxicPlacement[] = [];

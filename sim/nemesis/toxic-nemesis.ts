@@ -8,6 +8,10 @@ export interface ToxicPlan {
   placements(testbed: Testbed): ToxicPlacement[];
   /** Fault event detail, e.g. "nodes 0,1 black-holed for groups 0,1". */
   detail(testbed: Testbed): string;
+  /** Starts measuring the fault's effect once the toxics are in place. @default none */
+  startMeasuring?(ctx: NemesisContext): void;
+  /** Stops measuring before the toxics go; the numbers go on the stop event. @default none */
+  stopMeasuring?(ctx: NemesisContext): Promise<Readonly<Record<string, number>>>;
 }
 
 /**
@@ -17,8 +21,9 @@ export interface ToxicPlan {
 export function toxicNemesis(name: string, plan: ToxicPlan): Nemesis {
   let active = false;
   const heal = async (ctx: NemesisContext): Promise<void> => {
+    const measured = active && plan.stopMeasuring !== undefined ? await plan.stopMeasuring(ctx) : undefined;
     await removeToxics(ctx.testbed, plan.placements(ctx.testbed));
-    if (active) ctx.record(faultEvent('stop', name, plan.detail(ctx.testbed)));
+    if (active) ctx.record({ ...faultEvent('stop', name, plan.detail(ctx.testbed)), ...(measured === undefined ? {} : { measured }) });
     active = false;
   };
   return {
@@ -29,6 +34,7 @@ export function toxicNemesis(name: string, plan: ToxicPlan): Nemesis {
       await placeToxics(ctx.testbed, plan.placements(ctx.testbed));
       active = true;
       ctx.record(faultEvent('start', name, plan.detail(ctx.testbed)));
+      plan.startMeasuring?.(ctx);
     },
     heal,
     teardown: heal,

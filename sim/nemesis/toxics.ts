@@ -27,8 +27,8 @@ export async function placeToxics(testbed: Testbed, placements: readonly ToxicPl
   await Promise.all(
     placements.map(async ({ group, node, toxic }) => {
       const proxy = testbed.proxy(group, node);
-      await removeToxicIfPresent(proxy, toxic.name);
-      await toxiproxyCall(`add toxic ${toxic.name} on ${proxy.name}`, () => proxy.addToxic(toxic));
+      await removeToxicIfPresent(proxy, toxic.name, testbed.toxiproxyCallTimeoutMs);
+      await toxiproxyCall(`add toxic ${toxic.name} on ${proxy.name}`, () => proxy.addToxic(toxic), testbed.toxiproxyCallTimeoutMs);
     }),
   );
 }
@@ -36,7 +36,7 @@ export async function placeToxics(testbed: Testbed, placements: readonly ToxicPl
 /** Removes every placed toxic that is still there (so a repeated heal is idempotent). */
 export async function removeToxics(testbed: Testbed, placements: readonly ToxicPlacement[]): Promise<void> {
   await Promise.all(
-    placements.map(({ group, node, toxic }) => removeToxicIfPresent(testbed.proxy(group, node), toxic.name)),
+    placements.map(({ group, node, toxic }) => removeToxicIfPresent(testbed.proxy(group, node), toxic.name, testbed.toxiproxyCallTimeoutMs)),
   );
 }
 
@@ -45,9 +45,9 @@ export async function removeToxics(testbed: Testbed, placements: readonly ToxicP
  * here is then always a real one (Toxiproxy down, proxy missing), never swallowed. Every
  * call is bounded (toxiproxyCall): a removal is where Toxiproxy's API can hang.
  */
-async function removeToxicIfPresent(proxy: Proxy, name: string): Promise<void> {
-  const { data } = await toxiproxyCall(`list toxics on ${proxy.name}`, () => proxy.api.get<{ name: string }[]>(`${proxy.getPath()}/toxics`));
+async function removeToxicIfPresent(proxy: Proxy, name: string, timeoutMs: number): Promise<void> {
+  const { data } = await toxiproxyCall(`list toxics on ${proxy.name}`, () => proxy.api.get<{ name: string }[]>(`${proxy.getPath()}/toxics`), timeoutMs);
   if (!data.some((toxic) => toxic.name === name)) return;
-  const toxic = await toxiproxyCall(`get toxic ${name} on ${proxy.name}`, () => proxy.getToxic(name));
-  await toxiproxyCall(`remove toxic ${name} on ${proxy.name}`, () => toxic.remove());
+  const toxic = await toxiproxyCall(`get toxic ${name} on ${proxy.name}`, () => proxy.getToxic(name), timeoutMs);
+  await toxiproxyCall(`remove toxic ${name} on ${proxy.name}`, () => toxic.remove(), timeoutMs);
 }

@@ -3,6 +3,7 @@ import type { HistoryEvent } from '../history/types.js';
 import { escapeHtml } from './escape.js';
 import { REPORT_CSS } from './report-css.js';
 import { closeUpModel, overviewModel, timelineFacts, type TimelineLimits, type TimelineModel } from './timeline-model.js';
+import { rateModel, renderRateSvg } from './rate-chart.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 import { VERDICT_COLUMNS } from './verdict-columns.js';
 import type { VerdictRow } from './verdict-row.js';
@@ -149,6 +150,8 @@ function renderTimelines(scenario: ReportScenario, limits: Required<HtmlReportOp
   try {
     const facts = timelineFacts(scenario.history);
     const parts: string[] = [];
+    parts.push('<h3>The whole run: acquisitions per second and acquire latency p50, per client group</h3>');
+    parts.push(`<div class="figure">${renderRateSvg(rateModel(scenario.history), { widthPx: limits.widthPx, ariaLabel: `${scenario.name}: rates over the whole run` })}</div>`);
     const overview = overviewModel(facts, { ...base, maxBars: limits.maxBarsPerScenario, showAcceptedWrites: false });
     parts.push('<h3>Timeline</h3>');
     parts.push(cutNotes(overview));
@@ -183,8 +186,8 @@ const LEGEND_HTML = `<h2>How to read the timelines</h2>
 <li><span class="key dash-key"></span> (close-ups) the time the acquire was in flight before it returned.</li>
 <li><span class="key fault-key"></span> a fault window, named at the top; hover for details.</li>
 <li><span class="key violation-key"></span> a lock violation: two holders of one resource at once. A second holder is drawn on the lane's next row.</li>
-<li><span class="key stale-key">&#x2715;</span> a stale write the fenced resource rejected (its token was not greater than the last accepted one).</li>
-<li><span class="key late-key"></span> a late write: invoked after the writer's validity had ended (a process pause, as in Kleppmann's example).</li>
-<li><span class="key ok-key"></span> (close-ups) a write the resource accepted; named when its writer is one of the two holders of a violation.</li>
+<li><span class="key stale-key">&#x2715;</span> a write the Kleppmann register rejected: a stale writer (its validity had ended, or a newer holder's larger token had reached the register first), or a <em>regression victim</em> (a newer holder whose token regressed, shut out by an older holder's larger token); the label says which.</li>
+<li><span class="key late-key"></span> a late write: it reached the register after the writer's validity had ended (a process pause, as in Kleppmann's example).</li>
+<li><span class="key ok-key"></span> (close-ups) a write the register accepted; named when its writer is one of the two holders of a violation.</li>
 </ul>
-<p class="note">Kleppmann's scenario (clock-jump, crash-immediate-restart: see their close-ups) reads as: two bars on one lane overlapping in red, one holder's write accepted, then a cross where the write with the smaller token arrives and is rejected. After a clock jump that is the older holder's write. After the arbiter's crash without persistence its fencing counter is gone too, so the newer holder may carry the smaller token and be the one rejected: fencing keeps the resource's writes in token order, not in the order the locks were taken. All times are CLOCK_MONOTONIC seconds from the first event of the scenario.</p>`;
+<p class="note">Each critical section is a slow increment of three registers outside the faulted network: the <b>Kleppmann register</b> (the read presents the token and the lock's value and raises the highest token seen; the write is accepted only if its token is still the highest and the same lock presented it), and two negative controls, a register that checks the token only at the write (two overlapping holders in token order both get in: a lost update) and one with no check (stale writes accepted). The verdict table counts each register's lost updates and stale writes accepted; the timelines draw the Kleppmann register's writes. Kleppmann's scenario (clock-jump, crash-immediate-restart: see their close-ups) reads as: two bars on one lane overlapping in red, one holder's write accepted, then a cross where the other holder's write is rejected. After a clock jump that is the older holder's write. After the arbiter's crash without persistence its fencing counter is gone too, so the newer holder may carry the smaller token (a token regression, counted in the table) and be the one rejected: fencing keeps the register's writes in token order, not in the order the locks were taken. The chart above each timeline spans the whole run. All times are CLOCK_MONOTONIC seconds from the first event of the scenario.</p>`;

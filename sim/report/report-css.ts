@@ -38,6 +38,8 @@ svg.timeline { display: block; font: 10.5px system-ui, sans-serif; }
 svg .lane { fill: #f6f7f9; }
 svg .lane-label { fill: #333; }
 svg .fault rect { fill-opacity: 0.28; }
+svg.rates rect.fault { fill: #f2c94c; fill-opacity: 0.3; }
+svg.rates text { font-size: 11px; }
 svg .fault-label { fill: #5a4a00; font-weight: 600; }
 svg .bar { stroke: #fff; stroke-width: 0.4; }
 svg .bar-validity { fill-opacity: 0.5; }

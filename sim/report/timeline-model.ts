@@ -1,5 +1,6 @@
 import { acquisitionKey, holdWindows, type HoldWindow } from '../checker/hold-windows.js';
 import { findOverlaps, type MutexViolation } from '../checker/mutex.js';
+import { checkTokenOrder } from '../checker/token-order.js';
 import { faultWindows, type FaultWindow } from '../history/fault-windows.js';
 import { pairOperations } from '../history/history.js';
 import type { HistoryEvent } from '../history/types.js';
@@ -13,10 +14,15 @@ export interface TimelineWrite {
   readonly completionMs: number;
   readonly accepted: boolean;
   readonly fence: string;
-  /** Invoked after its lock's validity had ended. */
+  /** Reached the register after its lock's validity had ended. */
   readonly late: boolean;
-  /** How long after the validity end it was invoked (ms; <= 0 when not late). */
+  /** How long after the validity end it reached the register (ms; <= 0 when not late). */
   readonly lateByMs: number;
+  /**
+   * The writer is a newer holder whose token regressed (see checkTokenOrder): when it was
+   * rejected it is a regression victim, not a stale writer.
+   */
+  readonly regressedToken: boolean;
 }
 
 /** Everything a timeline shows, already cut down to a bounded size. */
@@ -66,13 +72,14 @@ export interface TimelineLimits {
 export function timelineFacts(history: readonly HistoryEvent[]): TimelineFacts {
   const windows = holdWindows(history).sort((a, b) => a.startMs - b.startMs);
   const byKey = new Map(windows.map((w) => [acquisitionKey(w), w]));
+  const regressed = checkTokenOrder(history, { maxExamples: 0 }).details.regressedKeys;
   const markedWrites: TimelineWrite[] = [];
   const acceptedWrites: TimelineWrite[] = [];
   for (const { invoke, completion } of pairOperations(history, 'write').pairs) {
     const result = completion?.write;
     if (completion === undefined || result === undefined) continue;
     const window = byKey.get(acquisitionKey(invoke));
-    const lateByMs = window === undefined ? 0 : invoke.timeMs - window.validUntilMs;
+    const lateByMs = window === undefined || !window.validityTrusted ? 0 : completion.timeMs - (window.validUntilMs as number);
     const write: TimelineWrite = {
       resource: invoke.resource,
       lockId: invoke.lockId,
@@ -83,6 +90,7 @@ export function timelineFacts(history: readonly HistoryEvent[]): TimelineFacts {
       fence: result.fence,
       late: lateByMs > 0,
       lateByMs,
+      regressedToken: regressed.has(acquisitionKey(invoke)),
     };
     if (!write.accepted || write.late) markedWrites.push(write);
     else acceptedWrites.push(write);
@@ -184,9 +192,10 @@ export function closeUpModel(facts: TimelineFacts, limits: TimelineLimits): { ti
     if (stale !== undefined) {
       toMs = Math.max(toMs, stale.completionMs);
       const first = violation === facts.violations[0] ? 'the first lock violation' : 'a lock violation';
-      title =
-        `Close-up: ${first}, on ${violation.resource} (workers ${violation.first.worker} and ${violation.second.worker}), ` +
-        `and the stale write the fenced resource rejected (worker ${stale.worker}, fence ${stale.fence})`;
+      const what = stale.regressedToken
+        ? `the regression victim's write the fenced register rejected (worker ${stale.worker}, fence ${stale.fence}: the newer holder, whose token regressed)`
+        : `the stale write the fenced register rejected (worker ${stale.worker}, fence ${stale.fence})`;
+      title = `Close-up: ${first}, on ${violation.resource} (workers ${violation.first.worker} and ${violation.second.worker}), and ${what}`;
     } else {
       const involved = facts.markedWrites.filter((w) => w.resource === violation.resource && w.completionMs >= fromMs);
       const next = involved.find((w) => w.completionMs <= toMs + (toMs - fromMs));
@@ -199,7 +208,9 @@ export function closeUpModel(facts: TimelineFacts, limits: TimelineLimits): { ti
     toMs = write.completionMs;
     title = write.late
       ? `Close-up: the first late write (worker ${write.worker}, ${write.lateByMs.toFixed(0)} ms after its validity ended)`
-      : `Close-up: the first stale write rejected (worker ${write.worker}, fence ${write.fence})`;
+      : write.regressedToken
+        ? `Close-up: the first write of a regression victim rejected (worker ${write.worker}, fence ${write.fence}: a newer holder whose token regressed)`
+        : `Close-up: the first stale write rejected (worker ${write.worker}, fence ${write.fence})`;
   } else {
     return undefined;
   }

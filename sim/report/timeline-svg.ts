@@ -186,9 +186,11 @@ export function renderTimelineSvg(model: TimelineModel, options: TimelineSvgOpti
         `<path class="stale-write" d="M${f(cx - 5)},${f(cy - 5)} l10,10 m0,-10 l-10,10"><title>${escapeHtml(writeTitle(write, rel))}</title></path>`,
       );
       if (labels) {
-        const text = write.late
-          ? `late write rejected (fence ${write.fence}, ${write.lateByMs.toFixed(0)} ms after its validity)`
-          : `stale write rejected (fence ${write.fence})`;
+        const text = write.regressedToken
+          ? `regression victim's write rejected (fence ${write.fence} regressed)`
+          : write.late
+            ? `late write rejected (fence ${write.fence}, ${write.lateByMs.toFixed(0)} ms after its validity)`
+            : `stale write rejected (fence ${write.fence})`;
         out.push(label(cx, cy + 4, text));
       }
     } else if (!write.late) {
@@ -252,9 +254,13 @@ function barTitle(window: HoldWindow, rel: (ms: number) => string): string {
 }
 
 function writeTitle(write: TimelineWrite, rel: (ms: number) => string): string {
-  const what = write.accepted ? 'write accepted' : 'stale write REJECTED by the resource';
+  const what = write.accepted
+    ? 'write accepted'
+    : write.regressedToken
+      ? "regression victim's write REJECTED by the register (a newer holder whose token regressed)"
+      : 'stale write REJECTED by the register';
   const fence = write.fence === '' ? 'no fence' : `fence ${write.fence}`;
-  const late = write.late ? `; LATE: invoked ${write.lateByMs.toFixed(1)} ms after its validity ended` : '';
+  const late = write.late ? `; LATE: reached the register ${write.lateByMs.toFixed(1)} ms after its validity ended` : '';
   return `${what}: worker ${write.worker}, lockId ${write.lockId}, ${fence}, answered at ${rel(write.completionMs)}${late}`;
 }
 

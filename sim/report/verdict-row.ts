@@ -9,12 +9,26 @@ export interface VerdictRow {
   readonly faults: string;
   /** Successful acquisitions. */
   readonly acquisitions: number;
+  /** Successful acquisitions of each client group, in group order. @default none */
+  readonly acquisitionsByGroup?: readonly number[];
+  /** The groups the fault targets (their minimum is part of the evidence). @default none */
+  readonly targetedGroups?: readonly number[];
   /** Overlapping window pairs found by the lock checker. */
   readonly lockViolations: number | 'unknown';
-  /** Writes accepted out of token order; null for the unfenced control (no tokens). */
-  readonly outOfOrderAccepted: number | 'unknown' | null;
-  /** Writes the fenced resource rejected; null for the unfenced control. */
+  /** Acquisitions whose token is not above an earlier-completed one's; null when no acquisition had a token. */
+  readonly tokenRegressions: number | 'unknown' | null;
+  /** The Kleppmann register's lost updates; null when the run wrote none. */
+  readonly lostUpdates: number | 'unknown' | null;
+  /** Writes the Kleppmann register accepted with a token not above an earlier accepted one; null when none was written. */
+  readonly staleWritesAccepted: number | 'unknown' | null;
+  /** Writes the Kleppmann register rejected; null when none was written. */
   readonly staleWritesRejected: number | 'unknown' | null;
+  /** The rejections by cause. @default none */
+  readonly rejectedByCause?: { readonly validityEnded: number; readonly regressionVictim: number; readonly superseded: number };
+  /** The negative-control registers and whether each was caught, e.g. "write-check: lost-update". null when none ran. */
+  readonly controls: string | null;
+  /** Unsafe rows: faults injected and faults followed by a lock violation. null elsewhere. */
+  readonly detection: { readonly faults: number; readonly productive: number } | null;
   /** Share of acquire attempts that succeeded, in [0, 1]; null with no attempts. */
   readonly availability: number | null;
   readonly acquireLatencyP50Ms: number | null;

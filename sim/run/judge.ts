@@ -1,23 +1,47 @@
-import type { Expectation } from '../scenarios/types.js';
+import type { RegisterKind } from '../history/types.js';
+import type { Expectation, GroupSpec } from '../scenarios/types.js';
+import type { DetectionPower, GroupLatency, MeasuredEffect } from './evidence.js';
+
+/** One register's answers, reduced to counts (null: its checker could not tell). */
+export interface RegisterObserved {
+  readonly register: RegisterKind;
+  readonly valid: boolean | null;
+  readonly accepted: number | null;
+  readonly lostUpdates: number | null;
+  readonly staleAccepted: number | null;
+  readonly rejected: Readonly<Record<'validity-ended' | 'regression-victim' | 'superseded' | 'total', number>> | null;
+  readonly lateWrites: number | null;
+  readonly anomalies: readonly string[];
+}
 
 /** What a scenario run showed, reduced to the numbers the expectation is about. */
 export interface Observed {
-  /** Run length in ms (for rates). */
+  /** Workload length in ms (for rates): what really ran, also when it stopped early. */
   readonly runMs: number;
   readonly faultWindows: number;
   readonly attempts: number;
   readonly acquisitions: number;
+  /** Successful acquisitions per client group. */
+  readonly acquisitionsByGroup: readonly number[];
   /** acquisitions / attempts; null when there were no attempts. */
   readonly availability: number | null;
   readonly acquireP50Ms: number | null;
   readonly acquireP99Ms: number | null;
+  /** Acquire latency per client group, successes and failures apart, inside and outside fault windows. */
+  readonly latencyByGroup: readonly GroupLatency[];
   /** null: the checker could not tell (it crashed). */
   readonly lockViolations: number | null;
-  /** Over fenced groups; 0 when there are none. null: unknown. */
-  readonly outOfOrderAccepted: number | null;
-  readonly staleRejected: number | null;
-  /** Over unfenced groups; null when unknown or there are none. */
-  readonly lostUpdates: number | null;
+  /** Acquires whose outcome is unknown (possibly held until their TTL). */
+  readonly possibleHolds: number | null;
+  /** Violations that began in the first half of the older holder's validity. */
+  readonly violationsInFirstHalf: number;
+  /** Acquisitions whose token is not above an earlier-completed one's; null: unknown. */
+  readonly tokenRegressions: number | null;
+  /** Every register written in the run: the Kleppmann register and the controls. */
+  readonly registers: readonly RegisterObserved[];
+  readonly effects: readonly MeasuredEffect[];
+  /** Unsafe rows: faults injected and faults followed by a violation. */
+  readonly detection: DetectionPower | null;
   /** Acquisitions invoked and completed inside a window of `noAcquireDuring`'s nemesis. */
   readonly acquiredDuringFault: number;
   /** The slowest recovery after a heal of `recoverAfter`'s nemesis; null if none recovered. */
@@ -26,12 +50,17 @@ export interface Observed {
   readonly unrecovered: number;
   /** Lock keys left beyond their TTL; null: unknown. */
   readonly leftoverKeys: number | null;
-  /** Harness problems: a worker crashed, a nemesis failed, a checker crashed. */
+  /** Harness problems: a worker crashed or died early, a nemesis failed, a checker crashed. */
   readonly problems: readonly string[];
 }
 
-/** PASS, or the kind of mismatch; the order of precedence is the exit code's. */
-export type VerdictStatus = 'pass' | 'safety-mismatch' | 'liveness-mismatch' | 'harness-crash';
+/**
+ * PASS, or the kind of mismatch; the order of precedence is the exit code's.
+ * `no-evidence`: the run did not show that the fault happened and mattered (too few
+ * acquisitions of the targeted group, an effect not measured, too few violations on an
+ * unsafe row), so it cannot pass.
+ */
+export type VerdictStatus = 'pass' | 'safety-mismatch' | 'liveness-mismatch' | 'no-evidence' | 'harness-crash';
 
 export interface Judgement {
   readonly status: VerdictStatus;
@@ -41,36 +70,69 @@ export interface Judgement {
   readonly reasons: readonly string[];
 }
 
+/** Violations an unsafe row must catch when the expectation does not say. */
+export const DEFAULT_MIN_VIOLATIONS = 5;
+
 /**
  * Expected vs observed. Safety first: lock violations where the spec says safe, none
- * where it says unsafe (the checker would be blind), or any out-of-order write accepted
- * by a fenced resource, is a safety mismatch. Then liveness. A harness problem with no
- * safety finding is a crash: nothing can be concluded from a broken run.
+ * where it says unsafe (the checker would be blind), a token regression where tokens must
+ * be ordered, any lost update or stale write accepted by the Kleppmann register, or a
+ * negative control that was not caught, is a safety mismatch. Then evidence, then
+ * liveness. A harness problem with no safety finding is a crash: nothing can be
+ * concluded from a broken run.
  */
-export function judge(expected: Expectation, observed: Observed): Judgement {
+export function judge(expected: Expectation, observed: Observed, groups: readonly GroupSpec[] = []): Judgement {
   const safety: string[] = [];
+  const evidence: string[] = [];
   const liveness: string[] = [];
   const unknown: string[] = [...observed.problems];
+  const seconds = observed.runMs / 1000;
 
   if (observed.lockViolations === null) unknown.push('lock checker gave no answer');
   else if (expected.locks === 'safe' && observed.lockViolations > 0) safety.push(`${observed.lockViolations} lock violation(s), expected 0`);
-  else if (expected.locks === 'unsafe' && observed.lockViolations === 0) safety.push('0 lock violations, expected some to be caught');
-
-  if (observed.outOfOrderAccepted === null) unknown.push('fencing checker gave no answer');
-  else if (observed.outOfOrderAccepted > 0) safety.push(`${observed.outOfOrderAccepted} out-of-order write(s) accepted, expected 0`);
-
-  if (expected.staleRejected === 'some') {
-    if (observed.staleRejected === null) unknown.push('no fenced writes were checked');
-    else if (observed.staleRejected === 0) safety.push('0 stale writes rejected, expected some');
+  else if (expected.locks === 'unsafe') {
+    const wanted = expected.minViolations ?? DEFAULT_MIN_VIOLATIONS;
+    if (observed.lockViolations === 0) safety.push('0 lock violations, expected some to be caught');
+    else if (observed.lockViolations < wanted) evidence.push(`${observed.lockViolations} lock violation(s) by the bound, expected at least ${wanted}`);
   }
-  if (expected.lostUpdates !== undefined) {
-    if (observed.lostUpdates === null) unknown.push('no unfenced writes were checked');
-    else if (expected.lostUpdates === 'some' && observed.lostUpdates === 0) safety.push('0 lost updates in the unfenced control, expected some');
-    else if (expected.lostUpdates === 'none' && observed.lostUpdates > 0) safety.push(`${observed.lostUpdates} lost update(s), expected 0`);
+  if (expected.violationsInLastHalf === true && observed.violationsInFirstHalf > 0) {
+    safety.push(`${observed.violationsInFirstHalf} violation(s) began in the first half of a validity window, expected only in the last half`);
   }
+
+  if (observed.tokenRegressions === null) unknown.push('token-order checker gave no answer');
+  else if ((expected.tokens ?? 'ordered') === 'ordered' && observed.tokenRegressions > 0) {
+    safety.push(`${observed.tokenRegressions} token regression(s), expected 0`);
+  }
+
+  for (const register of observed.registers) {
+    if (register.valid === null) {
+      unknown.push(`${register.register} register checker gave no answer`);
+      continue;
+    }
+    if (register.register === 'kleppmann') {
+      if (!register.valid) safety.push(`the Kleppmann register: ${register.lostUpdates} lost update(s), ${register.staleAccepted} stale write(s) accepted, expected 0`);
+      if (expected.staleRejected === 'some' && (register.rejected?.total ?? 0) === 0) safety.push('0 stale writes rejected by the Kleppmann register, expected some');
+    } else if ((expected.controlsCaught ?? []).includes(register.register) && register.valid) {
+      safety.push(`the ${register.register} control register showed no anomaly: the negative control was not caught`);
+    }
+  }
+  if (expected.staleRejected === 'some' && !observed.registers.some((r) => r.register === 'kleppmann')) unknown.push('no Kleppmann register was written');
+  for (const kind of expected.controlsCaught ?? []) {
+    if (!observed.registers.some((r) => r.register === kind)) unknown.push(`the ${kind} control register was not written`);
+  }
+
+  groups.forEach((group, index) => {
+    if (group.minAcquisitionsPerS === undefined) return;
+    const got = observed.acquisitionsByGroup[index] ?? 0;
+    const wanted = Math.ceil(group.minAcquisitionsPerS * seconds);
+    if (got < wanted) evidence.push(`group ${index} (the targeted one) made ${got} acquisitions, expected at least ${wanted}`);
+  });
+  for (const effect of observed.effects) {
+    if (!effect.ok) evidence.push(`effect not observed: ${effect.what} = ${effect.value === null ? 'n/a' : round(effect.value)}, expected at least ${effect.min}`);
+  }
+  if (observed.faultWindows === 0 && (expected.effects?.length ?? 0) > 0) evidence.push('no fault was injected');
 
   const live = expected.liveness;
-  const seconds = observed.runMs / 1000;
   if (live.minAcquisitionsPerS !== undefined && observed.acquisitions < live.minAcquisitionsPerS * seconds) {
     liveness.push(`${observed.acquisitions} acquisitions, expected at least ${Math.ceil(live.minAcquisitionsPerS * seconds)}`);
   }
@@ -94,22 +156,32 @@ export function judge(expected: Expectation, observed: Observed): Judgement {
 
   const safetyOk = safety.length === 0;
   const livenessOk = liveness.length === 0;
-  const status: VerdictStatus = !safetyOk ? 'safety-mismatch' : unknown.length > 0 ? 'harness-crash' : !livenessOk ? 'liveness-mismatch' : 'pass';
-  return { status, safetyOk, livenessOk, reasons: [...safety, ...unknown, ...liveness] };
+  const status: VerdictStatus = !safetyOk
+    ? 'safety-mismatch'
+    : unknown.length > 0
+      ? 'harness-crash'
+      : evidence.length > 0
+        ? 'no-evidence'
+        : !livenessOk
+          ? 'liveness-mismatch'
+          : 'pass';
+  return { status, safetyOk, livenessOk, reasons: [...safety, ...unknown, ...evidence, ...liveness] };
 }
 
 /**
  * The process exit code for a run:
  * - 0: every scenario matched its expectation;
  * - 1: a safety mismatch (a violation where the spec says safe, a broken assumption or
- *   negative control not caught, or a fenced resource that accepted a write out of order);
- * - 3: a harness crash (a worker, nemesis or checker failed; nothing could be concluded);
+ *   negative control not caught, a token regression, or a Kleppmann register that lost
+ *   an update or accepted a stale write);
+ * - 3: nothing could be concluded: a harness crash (a worker, nemesis or checker failed;
+ *   the lab could not start) or a row without evidence (the fault did not show);
  * - 2: a liveness mismatch (availability, recovery or leftover keys off the prediction).
  * When several happen, the most serious wins, in that order: 1, then 3, then 2.
  */
 export function exitCodeFor(statuses: readonly VerdictStatus[]): 0 | 1 | 2 | 3 {
   if (statuses.includes('safety-mismatch')) return 1;
-  if (statuses.includes('harness-crash')) return 3;
+  if (statuses.includes('harness-crash') || statuses.includes('no-evidence')) return 3;
   if (statuses.includes('liveness-mismatch')) return 2;
   return 0;
 }
@@ -118,4 +190,8 @@ export const EXIT_CODES = { pass: 0, safetyMismatch: 1, livenessMismatch: 2, har
 
 function formatShare(share: number | null): string {
   return share === null ? 'n/a' : `${(share * 100).toFixed(1)}%`;
+}
+
+function round(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }

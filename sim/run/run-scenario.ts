@@ -7,20 +7,26 @@ import type { FaultEvent, HistoryEvent } from '../history/types.js';
 import { Random } from '../random.js';
 import type { Expectation, NemesisContext, Scenario, ScenarioParams } from '../scenarios/types.js';
 import type { Testbed } from '../testbed/testbed.js';
-import { readFinalCounters } from '../workload/resource.js';
+import { HoldBoard } from './hold-board.js';
+import { registerInputs } from './register-inputs.js';
+import { watchViolations } from './violation-watch.js';
+import { DEFAULT_MIN_VIOLATIONS } from './judge.js';
 import { planNemeses, playTimeline, type AppliedWindow, type PlannedNemesis } from './fault-timeline.js';
 import { HarnessSteps, type ToxiproxyRestart } from './harness-steps.js';
 import { judge, type Judgement, type Observed } from './judge.js';
 import { snapshotKeys } from './key-snapshot.js';
 import { observe } from './observe.js';
-import { planWorkers, poolResources, poolSizeOf, splitWorkers, type RunSettings } from './worker-plan.js';
+import { planWorkers, splitWorkers, type RunSettings } from './worker-plan.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** Everything one scenario run produced. */
 export interface ScenarioResult {
   readonly scenario: Scenario;
   readonly seed: number;
+  /** The workload's real length: the bound of an unsafe row that stopped once it had its violations is longer. */
   readonly runMs: number;
+  /** Whether an unsafe row stopped early because it had caught enough violations. */
+  readonly stoppedEarly: boolean;
   /** The spec's prediction for this run's parameters. */
   readonly expected: Expectation;
   readonly applied: readonly AppliedWindow[];
@@ -63,7 +69,11 @@ const PROGRESS_TICK_MS = 250;
  * failure inside the run: a harness problem becomes a `harness-crash` verdict.
  */
 export async function runScenario(testbed: Testbed, scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
-  const { settings } = options;
+  const runUntil = scenario.runUntilViolations === true;
+  // An unsafe row runs until it has its violations or reaches its bound.
+  const minRunMs = scenario.minRunMs?.({ ttlMs: options.settings.ttlMs, nodes: testbed.nodeCount }) ?? 0;
+  const baseRunMs = Math.max(options.settings.runMs, minRunMs);
+  const settings: RunSettings = { ...options.settings, runMs: runUntil ? Math.max(baseRunMs, options.settings.unsafeBoundMs) : baseRunMs };
   const random = new Random(settings.seed).fork(scenario.id);
   const params: ScenarioParams = {
     ttlMs: settings.ttlMs,
@@ -98,7 +108,7 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
 
   const configs = planWorkers(scenario, settings, testbed, historyDir, random.fork('workers'));
   const planned = planNemeses(scenario.nemeses(params, random.fork('faults')), settings.runMs, random.fork('nemeses'));
-  if (planned.some((plan) => !plan.wholeRun && plan.windows.length === 0)) {
+  if (planned.some((plan) => !plan.wholeRun && plan.reactive === undefined && plan.windows.length === 0)) {
     problems.push(`the run of ${settings.runMs} ms is too short for ${scenario.id}'s fault schedule`);
   }
   let pool: WorkerPool | undefined;
@@ -119,8 +129,12 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
     return ctx;
   };
   const wholeRunStarts = new Map<PlannedNemesis, number>();
+  const board = new HoldBoard();
+  const stop = new AbortController();
+  let goMs = monotonicMs();
+  let stoppedAtMs: number | undefined;
   try {
-    pool = await WorkerPool.start(configs);
+    pool = await WorkerPool.start(configs, process.env, (report) => board.apply(report));
     for (const plan of planned) {
       await steps.run(`nemesis ${plan.nemesis.name} setup`, () => plan.nemesis.setup(contextFor(plan)));
       set.push(plan);
@@ -129,13 +143,23 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
       await steps.run(`nemesis ${plan.nemesis.name} inject`, () => plan.nemesis.inject(contextFor(plan)));
       wholeRunStarts.set(plan, monotonicMs());
     }
-    const goMs = monotonicMs();
+    goMs = monotonicMs();
     pool.go();
     const progress = reportProgress(goMs, settings.runMs, options.onProgress);
+    const running = pool;
+    const watch = runUntil
+      ? watchViolations(configs, expected.minViolations ?? DEFAULT_MIN_VIOLATIONS, expected.controlsCaught ?? [], goMs + baseRunMs, stop.signal, () => {
+          stoppedAtMs = monotonicMs();
+          stop.abort();
+          running.stop();
+        })
+      : Promise.resolve();
     try {
-      applied = await playTimeline(planned, contextFor, goMs, problems, steps);
+      applied = await playTimeline(planned, contextFor, goMs, problems, steps, { endMs: goMs + settings.runMs, board, signal: stop.signal });
       await pool.waitForExit(Math.max(0, goMs + settings.runMs - monotonicMs()) + 3 * settings.ttlMs);
     } finally {
+      stop.abort();
+      await watch;
       progress.stop();
     }
   } catch (error) {
@@ -163,20 +187,18 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
   const snapshot = await snapshotKeys(testbed.directEndpoints());
   problems.push(...snapshot.problems);
   const history = gatherHistory(configs.map((config) => config.historyPath), faultEvents, problems);
-  const fencedGroups = new Set(configs.filter((c) => c.fenced).map((c) => c.group));
-  const unfencedGroups = new Set(configs.filter((c) => !c.fenced).map((c) => c.group));
-  const counters = await finalCounters(testbed, scenario, settings, problems);
+  const runMs = stoppedAtMs === undefined ? settings.runMs : Math.max(1, stoppedAtMs - goMs);
+  const registers = await registerInputs(testbed, configs, problems);
   const { checks, observed } = observe({
     history,
-    fencedGroups,
-    unfencedGroups,
-    finalCounterFenced: counters.fenced,
-    finalCounterUnfenced: counters.unfenced,
+    groupCount: scenario.groups.length,
+    registers,
     snapshot: snapshot.problems.length === 0 ? snapshot.entries : undefined,
     ttlMs: settings.ttlMs,
-    runMs: settings.runMs,
+    runMs,
     applied,
-    liveness: expected.liveness,
+    expected,
+    targetFault: scenario.targetFault,
     problems,
   });
   const historyPath = join(options.outDir, 'history.jsonl');
@@ -186,12 +208,13 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
   return {
     scenario,
     seed: settings.seed,
-    runMs: settings.runMs,
+    runMs,
+    stoppedEarly: stoppedAtMs !== undefined,
     expected,
     applied,
     checks,
     observed,
-    judgement: judge(expected, observed),
+    judgement: judge(expected, observed, scenario.groups),
     history,
     historyPath,
     toxiproxyRestarts: [...steps.restarts],
@@ -210,22 +233,6 @@ function gatherHistory(paths: readonly string[], faults: readonly FaultEvent[], 
     }
   }
   return events.sort((a, b) => a.timeMs - b.timeMs);
-}
-
-async function finalCounters(testbed: Testbed, scenario: Scenario, settings: RunSettings, problems: string[]): Promise<{ fenced: number; unfenced: number }> {
-  const sum = async (fenced: boolean): Promise<number> => {
-    const pools = new Map(scenario.groups.filter((g) => g.fenced === fenced).map((g) => [g.pool ?? 'r', poolSizeOf(g, settings)]));
-    const resources = [...pools].flatMap(([pool, size]) => poolResources(pool, size));
-    if (resources.length === 0) return 0;
-    const counters = await readFinalCounters(testbed.resourceEndpoint, resources, fenced ? 'fenced' : 'unfenced');
-    return [...counters.values()].reduce((a, b) => a + b, 0);
-  };
-  try {
-    return { fenced: await sum(true), unfenced: await sum(false) };
-  } catch (error) {
-    problems.push(`reading the resource's counters failed: ${(error as Error).message}`);
-    return { fenced: 0, unfenced: 0 };
-  }
 }
 
 function reportProgress(goMs: number, runMs: number, onProgress: ((share: number) => void) | undefined): { stop(): void } {

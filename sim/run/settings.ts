@@ -1,3 +1,4 @@
+import type { LockClientLibrary } from '../workload/lock-client-library.js';
 import type { RunSettings } from './worker-plan.js';
 
 /** The knobs a person sets on the command line; everything else follows from them. */
@@ -19,19 +20,23 @@ export interface SettingsInput {
   readonly thinkMs?: readonly [number, number];
   /** The CI version: short runs, fewer workers. @default false */
   readonly short?: boolean;
+  /** The client library under the library-based lock clients. @default 'ioredis' */
+  readonly client?: LockClientLibrary;
 }
 
-// The full run: 20 scenarios x 12 s, four to five minutes on two cores. What bounds the
-// acquisitions is CPU (five lock nodes, Toxiproxy, the resource and the workers share
-// two cores) and how much of each loop's time is spent sleeping: a lock loop is far
-// cheaper than a process, so a few processes run many loops. Measured on seed 1124
-// (acquisitions per scenario, whole catalog): 8 processes x 1 loop, 16 resources, hold
-// 5-20 ms: 1,400-3,500; 4 x 4, hold 2-10 ms: 2,600-8,000; 4 x 8 on 32 resources (the
-// same loops-per-resource contention, about 85% of attempts succeed): 5,900-10,900.
-// The short run (CI) keeps every scenario's fault schedule (at least one window each)
-// in 4 s, with the same contention.
-export const FULL_SETTINGS = { durationS: 12, workers: 4, loops: 8, resources: 32, holdMs: [2, 10], thinkMs: [0, 5] } as const;
-export const SHORT_SETTINGS = { durationS: 4, workers: 4, loops: 4, resources: 16, holdMs: [2, 10], thinkMs: [0, 5] } as const;
+// The full run: 24 scenarios of at least 12 s each; 6.5 minutes on two cores (seed 1124,
+// 2026-12-01). What bounds the acquisitions is CPU (five lock nodes, Toxiproxy, the
+// registers' Redis and the workers share two cores) and how much of each loop's time is
+// spent sleeping: a lock loop is far cheaper than a process, so a few processes run many
+// loops (4 x 8 on 32 resources: 72 to 10,737 acquisitions per scenario in that run).
+// The short run (CI) gives safe rows 3 s (scenarios that need more say so: minRunMs),
+// with the same contention.
+// Unsafe rows run their duration, then on until they have caught 5 violations (and their
+// control registers) or reach their bound (unsafeBoundS): with reactive faults that
+// rarely takes longer, and the bound says how long a row may look before it admits it
+// found too few.
+export const FULL_SETTINGS = { durationS: 12, workers: 4, loops: 8, resources: 32, holdMs: [2, 10], thinkMs: [0, 5], unsafeBoundS: 40 } as const;
+export const SHORT_SETTINGS = { durationS: 3, workers: 4, loops: 4, resources: 16, holdMs: [2, 10], thinkMs: [0, 5], unsafeBoundS: 15 } as const;
 const DEFAULT_TTL_MS = 1000;
 
 /** The run's settings, every value checked against its range (RangeError names it). */
@@ -58,6 +63,8 @@ export function resolveSettings(input: SettingsInput): RunSettings {
     // A tenth of the TTL: a black-holed node costs this, not a hang.
     nodeTimeoutMs: Math.max(50, Math.round(ttlMs / 10)),
     maxAttemptsPerWorker: 1_000_000,
+    client: input.client ?? 'ioredis',
+    unsafeBoundMs: Math.max(Math.round(durationS * 1000), base.unsafeBoundS * 1000),
   };
 }
 

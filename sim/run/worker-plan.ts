@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Random } from '../random.js';
 import type { GroupSpec, Scenario } from '../scenarios/types.js';
 import type { Endpoint } from '../testbed/endpoint.js';
+import type { LockClientLibrary } from '../workload/lock-client-library.js';
 import type { RangeMs, WorkerConfig } from '../workload/worker-config.js';
 
 /** The run's knobs, shared by every scenario of a catalog run. */
@@ -29,6 +30,10 @@ export interface RunSettings {
   readonly nodeTimeoutMs: number;
   /** Hard bound on acquire attempts per loop. */
   readonly maxAttemptsPerWorker: number;
+  /** The client library under the library-based lock clients. @default 'ioredis' */
+  readonly client?: LockClientLibrary;
+  /** The bound of an unsafe row that runs until it has caught its violations, ms of workload. */
+  readonly unsafeBoundMs: number;
 }
 
 /** Where each group's workers connect. */
@@ -74,6 +79,7 @@ export function planWorkers(scenario: Scenario, settings: RunSettings, endpoints
         return { workerId, seed: random.fork(`worker-${workerId}`).seed };
       });
       const workerId = loops[0]?.workerId ?? nextLoopId;
+      const register = group.register ?? (group.fenced ? 'kleppmann' : 'none');
       configs.push({
         workerId,
         loops,
@@ -87,12 +93,17 @@ export function planWorkers(scenario: Scenario, settings: RunSettings, endpoints
         maxAttempts: settings.maxAttemptsPerWorker,
         variant: group.variant,
         fenced: group.fenced,
+        register,
+        controlRegisters: group.controlRegisters === true ? (['write-check', 'none'] as const).filter((kind) => kind !== register) : [],
+        reportsHolds: group.reportsHolds === true,
+        librarySeed: random.fork(`library-${workerId}`).seed,
         holdMs: group.holdMs ?? settings.holdMs,
         thinkMs: group.thinkMs ?? settings.thinkMs,
         retryCount: settings.retryCount,
         retryDelayMs: settings.retryDelayMs,
         nodeTimeoutMs: group.nodeTimeoutMs ?? settings.nodeTimeoutMs,
         historyPath: join(historyDir, `worker-${workerId}.jsonl`),
+        client: settings.client ?? 'ioredis',
       });
     }
   });

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { killAndWait, track } from '../testbed/child-processes.js';
-import type { FromWorker, ToWorker, WorkerConfig } from '../workload/worker-config.js';
+import type { FromWorker, HoldReport, ToWorker, WorkerConfig } from '../workload/worker-config.js';
 import { workerEntry } from './worker-entry.js';
 
 /** A forked worker as the nemeses see it. */
@@ -21,14 +21,22 @@ export class WorkerPool {
     private readonly children: readonly ChildProcess[],
     readonly handles: readonly WorkerHandle[],
     private readonly errors: string[],
+    // Whether the pool itself is killing the workers (after their run, or on a harness failure).
+    private readonly state: { killing: boolean },
   ) {}
 
-  /** Forks one process per config, sends each its config and waits until all are ready. */
-  static async start(configs: readonly WorkerConfig[], env: NodeJS.ProcessEnv = process.env): Promise<WorkerPool> {
+  /**
+   * Forks one process per config, sends each its config and waits until all are ready.
+   * `onHold` gets the hold reports of `reportsHolds` workers as they come. A worker that
+   * dies by any signal, or exits before it reported `done`, is a harness problem: its
+   * history ends mid-run, and the run cannot say what it would have shown.
+   */
+  static async start(configs: readonly WorkerConfig[], env: NodeJS.ProcessEnv = process.env, onHold?: (report: HoldReport) => void): Promise<WorkerPool> {
     const entry = await workerEntry();
     const children: ChildProcess[] = [];
     const errors: string[] = [];
     const ready: Promise<void>[] = [];
+    const state = { killing: false };
     for (const config of configs) {
       const child = fork(entry.script, [], { execArgv: [...entry.execArgv], env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
       track(child);
@@ -37,12 +45,16 @@ export class WorkerPool {
       child.stderr?.on('data', (chunk: Buffer) => {
         stderr = (stderr + chunk.toString()).slice(-2000);
       });
+      let done = false;
       child.on('message', (message: FromWorker) => {
         if (message.type === 'error') errors.push(`worker ${config.workerId}: ${message.message}`);
+        else if (message.type === 'done') done = true;
+        else if (message.type === 'hold') onHold?.(message.report);
       });
       child.on('exit', (code, signal) => {
         if (code !== 0 && code !== null) errors.push(`worker ${config.workerId} exited with code ${code}: ${stderr.trim()}`);
-        else if (signal !== null && signal !== 'SIGKILL') errors.push(`worker ${config.workerId} died of ${signal}`);
+        else if (signal !== null && !state.killing) errors.push(`worker ${config.workerId} (pid ${child.pid ?? '?'}) died of ${signal} before its run ended`);
+        else if (code === 0 && !done) errors.push(`worker ${config.workerId} (pid ${child.pid ?? '?'}) exited before it finished its run`);
       });
       ready.push(waitForReady(child, config.workerId));
       child.send({ type: 'config', config } satisfies ToWorker);
@@ -51,6 +63,7 @@ export class WorkerPool {
       children,
       configs.map((config, index) => ({ pid: children[index]?.pid ?? -1, group: config.group, workerId: config.workerId })),
       errors,
+      state,
     );
     try {
       await Promise.all(ready);
@@ -64,6 +77,11 @@ export class WorkerPool {
   /** Starts every worker's run at once. */
   go(): void {
     for (const child of this.children) if (child.connected) child.send({ type: 'go' } satisfies ToWorker);
+  }
+
+  /** Asks every worker to finish its current operation and stop (the run has its evidence). */
+  stop(): void {
+    for (const child of this.children) if (child.connected) child.send({ type: 'stop' } satisfies ToWorker);
   }
 
   /**
@@ -85,6 +103,7 @@ export class WorkerPool {
 
   /** Kills every worker still alive (SIGKILL also ends a SIGSTOPped one). */
   async kill(): Promise<void> {
+    this.state.killing = true;
     await Promise.all(this.children.map((child) => killAndWait(child, 'SIGKILL')));
   }
 

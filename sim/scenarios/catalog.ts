@@ -1,5 +1,5 @@
 import { clientPauseAcquire, clientPauseHold, controlNoValidityCheck } from './client-scenarios.js';
-import { clockJumpScenario, clockRateDouble, clockRateSlight } from './clock-scenarios.js';
+import { clockJumpBack, clockJumpPartial, clockJumpScenario, clockRateDouble, clockRateSlight } from './clock-scenarios.js';
 import { controlLongCriticalSection, controlPlainDelRelease } from './control-scenarios.js';
 import {
   latencyMajority,
@@ -10,7 +10,7 @@ import {
   partitionMinority,
   resetsScenario,
 } from './network-scenarios.js';
-import { crashDelayedRestart, crashFsyncAlways, crashImmediateRestart, nodePauseScenario } from './node-scenarios.js';
+import { crashDelayedRestart, crashFsyncAlways, crashImmediateRestart, nodePauseScenario, partitionCrash, rollingRestart } from './node-scenarios.js';
 import type { Scenario } from './types.js';
 
 const baseline: Scenario = {
@@ -35,9 +35,13 @@ export const CATALOG: readonly Scenario[] = [
   resetsScenario,
   nodePauseScenario,
   crashDelayedRestart,
+  rollingRestart,
   crashFsyncAlways,
   crashImmediateRestart,
+  partitionCrash,
   clockJumpScenario,
+  clockJumpPartial,
+  clockJumpBack,
   clockRateSlight,
   clockRateDouble,
   clientPauseAcquire,
@@ -55,7 +59,7 @@ export function selectScenarios(ids: readonly string[]): Scenario[] {
   if (ids.length === 0) return [...CATALOG];
   return ids.flatMap((id) => {
     const exact = CATALOG.filter((candidate) => candidate.id === id);
-    // "clock-rate" names both of its rows (x1.005 and x2).
+    // "clock-rate" names both of its rows (x1.009 and x2).
     const found = exact.length > 0 ? exact : CATALOG.filter((candidate) => candidate.id.startsWith(`${id}-`));
     if (found.length === 0) throw new RangeError(`unknown scenario "${id}"; known: ${CATALOG.map((s) => s.id).join(', ')}`);
     return found;

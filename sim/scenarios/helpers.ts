@@ -1,7 +1,7 @@
 import { asymmetricPartition } from '../nemesis/index.js';
 import type { Random } from '../random.js';
 import type { RangeMs } from '../workload/worker-config.js';
-import type { ScheduleSpec } from './schedule.js';
+import type { ReactiveSpec, ScheduleSpec } from './schedule.js';
 import { WHOLE_RUN } from './schedule.js';
 import type { GroupSpec, ScenarioParams, ScheduledNemesis } from './types.js';
 
@@ -50,19 +50,49 @@ export function kleppmannLayout(params: ScenarioParams): ScheduledNemesis {
 // Kleppmann's groups contend hard on a few resources, so that a lock the arbiter forgets
 // is retaken by the other group at once.
 const KLEPPMANN_POOL_SIZE = 3;
+// The evidence rule for the targeted groups: each makes at least this many acquisitions
+// per second of run (they hold for hundreds of ms, so a few per second is what they can).
+export const TARGETED_MIN_ACQUISITIONS_PER_S = 1;
 
 /**
  * The two contending groups of Kleppmann's layout, plus a third group on its own
  * resources that reaches every node (the bulk of the acquisitions). Holders of groups 0
  * and 1 keep the lock for a good part of the TTL (inside their validity), so a fault on
- * the arbiter lands while locks are held.
+ * the arbiter lands while locks are held; they tell the runner when they hold and wait
+ * (for reactive faults) and also write the control registers, so the negative controls
+ * see exactly the holders the fault targets.
  */
-export function kleppmannGroups(holdMs: RangeMs): GroupSpec[] {
-  return [
-    { variant: 'correct', fenced: true, pool: 'k', poolSize: KLEPPMANN_POOL_SIZE, holdMs, thinkMs: [0, 5] },
-    { variant: 'correct', fenced: true, pool: 'k', poolSize: KLEPPMANN_POOL_SIZE, holdMs, thinkMs: [0, 5] },
-    { variant: 'correct', fenced: true, pool: 'r', workerShare: 2 },
-  ];
+export function kleppmannGroups(holdMs: RangeMs, options: { controls?: boolean; minAcquisitionsPerS?: number } = {}): GroupSpec[] {
+  const targeted = {
+    variant: 'correct',
+    fenced: true,
+    pool: 'k',
+    poolSize: KLEPPMANN_POOL_SIZE,
+    holdMs,
+    thinkMs: [0, 5],
+    reportsHolds: true,
+    controlRegisters: options.controls ?? false,
+    minAcquisitionsPerS: options.minAcquisitionsPerS ?? TARGETED_MIN_ACQUISITIONS_PER_S,
+  } as const;
+  return [targeted, targeted, { variant: 'correct', fenced: true, pool: 'r', workerShare: 2 }];
+}
+
+/**
+ * Strike while a holder of group 0 or 1 (3 keys, one on the arbiter) is inside its
+ * critical section with `minRemainingMs` of validity left and the other group waits for
+ * the same resource: the moment the fault can break the lock, not a timer's guess.
+ */
+export function whileHeld(params: ScenarioParams, options: { holderGroups?: readonly number[]; minRemainingMs?: number; durationMs?: RangeMs; gapMs?: RangeMs } = {}): ReactiveSpec {
+  return {
+    kind: 'reactive',
+    holderGroups: options.holderGroups ?? [0, 1],
+    minHeldMs: 10,
+    minRemainingMs: options.minRemainingMs ?? Math.round(0.3 * params.ttlMs),
+    durationMs: options.durationMs ?? [50, 100],
+    gapMs: options.gapMs ?? [Math.round(0.2 * params.ttlMs), Math.round(0.4 * params.ttlMs)],
+    tailMs: 300,
+    maxFaults: 200,
+  };
 }
 
 /** Indexes 0..count-1: every worker a nemesis was offered. */

@@ -7,38 +7,49 @@ const CORRECT_FENCED = [{ variant: 'correct', fenced: true }] as const;
 
 export const latencyMinority: Scenario = {
   id: 'latency-minority',
-  fault: 'latency 50-200 ms on 2 nodes',
+  fault: 'latency 120-180 ms on 2 nodes',
   assumption: 'within',
-  description: 'Two nodes answer slowly (latency with jitter); the quorum decides without waiting for them.',
+  description: "Two nodes answer slowly, beyond the library's per-node timeout; the quorum decides without waiting for them. The latency is drawn from the seed and has no Toxiproxy jitter (its jitter is not seeded).",
   groups: CORRECT_FENCED,
   nemeses: (params, random) => [
     {
-      nemesis: latency({ nodes: pickNodes(random, params.nodes, 2), latencyMs: random.int(100, 150), jitterMs: 50 }),
+      nemesis: latency({ nodes: pickNodes(random, params.nodes, 2), latencyMs: random.int(120, 180), jitterMs: 0 }),
       schedule: repeated(params, [params.runMs * 0.25, params.runMs * 0.35], [200, 500], { tailMs: 200 }),
     },
   ],
   // Stragglers are not awaited: a p50 far below the injected latency shows it.
-  expected: () => ({ locks: 'safe', liveness: { minAcquisitionsPerS: 30, maxAcquireP50Ms: 45 } }),
+  expected: () => ({ locks: 'safe', effects: [{ kind: 'unreachable-during', fault: 'latency' }], liveness: { minAcquisitionsPerS: 30, maxAcquireP50Ms: 45 } }),
 };
 
 export const latencyMajority: Scenario = {
   id: 'latency-majority',
-  fault: 'latency 0.4-0.6 x TTL on 3 nodes',
+  fault: 'latency 0.5 x TTL, then 0.95 x TTL, on 3 nodes',
   assumption: 'within',
-  description: 'Three nodes answer after a large part of the TTL; the elapsed time is subtracted, so validity shrinks and some acquisitions fail for lack of it.',
+  description:
+    'Three nodes answer after a large part of the TTL; the elapsed time is subtracted, so validity shrinks and acquisitions fail for lack of it. Two magnitudes, one per half of the run, so that both a tight and a hopeless validity are seen.',
   // The per-node timeout must exceed the latency, or the slow nodes would simply vote against.
   groups: [{ variant: 'correct', fenced: true, nodeTimeoutMs: 1000 }],
-  nemeses: (params, random) => [
-    {
-      nemesis: latency({
-        nodes: pickNodes(random, params.nodes, Math.floor(params.nodes / 2) + 1),
-        latencyMs: Math.round(params.ttlMs * random.float(0.4, 0.6)),
-        jitterMs: Math.round(params.ttlMs * 0.1),
-      }),
-      schedule: repeated(params, [params.runMs * 0.3, params.runMs * 0.4], [300, 600], { tailMs: params.ttlMs }),
-    },
-  ],
-  expected: () => ({ locks: 'safe', liveness: {} }),
+  // Each window must hold a few acquisitions of about a TTL each.
+  minRunMs: (params) => 8 * params.ttlMs,
+  nemeses: (params, random) => {
+    const nodes = pickNodes(random, params.nodes, Math.floor(params.nodes / 2) + 1);
+    const half = (index: number): ScheduleSpec => ({
+      firstStartMs: [params.runMs * (0.05 + 0.5 * index), params.runMs * (0.08 + 0.5 * index)],
+      durationMs: [params.runMs * 0.3, params.runMs * 0.3],
+      gapMs: [0, 0],
+      tailMs: 200,
+      maxWindows: 1,
+    });
+    return [
+      { nemesis: latency({ nodes, latencyMs: Math.round(params.ttlMs * 0.5), jitterMs: 0 }), schedule: half(0) },
+      { nemesis: latency({ nodes, latencyMs: Math.round(params.ttlMs * 0.95), jitterMs: 0 }), schedule: half(1) },
+    ];
+  },
+  expected: () => ({
+    locks: 'safe',
+    effects: [{ kind: 'validity-failures' }, { kind: 'slower-during', fault: 'latency', min: 2 }],
+    liveness: {},
+  }),
 };
 
 export const partitionMinority: Scenario = {
@@ -53,7 +64,7 @@ export const partitionMinority: Scenario = {
       schedule: repeated(params, [params.runMs * 0.25, params.runMs * 0.35], [300, 600], { tailMs: 300 }),
     },
   ],
-  expected: () => ({ locks: 'safe', liveness: { minAcquisitionsPerS: 30, minAvailability: 0.5 } }),
+  expected: () => ({ locks: 'safe', effects: [{ kind: 'unreachable-during', fault: 'partition' }], liveness: { minAcquisitionsPerS: 30, minAvailability: 0.5 } }),
 };
 
 export const partitionMajority: Scenario = {
@@ -62,6 +73,8 @@ export const partitionMajority: Scenario = {
   assumption: 'within',
   description: 'Three nodes are black-holed: no quorum, so no acquisition may succeed; after the heal, service resumes within one TTL.',
   groups: CORRECT_FENCED,
+  // One window of at least a TTL, and a quiet TTL after its heal to see the recovery.
+  minRunMs: (params) => 4 * params.ttlMs,
   nemeses: (params, random) => [
     {
       nemesis: partition({ nodes: pickNodes(random, params.nodes, Math.floor(params.nodes / 2) + 1) }),
@@ -70,6 +83,7 @@ export const partitionMajority: Scenario = {
   ],
   expected: (params) => ({
     locks: 'safe',
+    effects: [{ kind: 'unreachable-during', fault: 'partition' }],
     liveness: { noAcquireDuring: 'partition', recoverAfter: 'partition', recoverWithinMs: params.ttlMs },
   }),
 };
@@ -94,22 +108,31 @@ export const partitionAsymmetric: Scenario = {
       },
     ];
   },
-  expected: () => ({ locks: 'safe', liveness: { minAcquisitionsPerS: 30 } }),
+  expected: () => ({ locks: 'safe', effects: [{ kind: 'unreachable-during', fault: 'asymmetric-partition' }], liveness: { minAcquisitionsPerS: 30 } }),
 };
 
 export const oneWayLossScenario: Scenario = {
   id: 'one-way-loss',
-  fault: 'replies lost from 1-2 nodes',
+  fault: 'replies lost from 2 nodes',
   assumption: 'within',
   description: "The downstream is black-holed: the SET is applied but its reply never comes; the key blocks that node until its TTL, never longer.",
   groups: CORRECT_FENCED,
   nemeses: (params, random) => [
     {
-      nemesis: oneWayLoss({ nodes: pickNodes(random, params.nodes, random.int(1, 2)), stream: 'downstream' }),
+      // Two nodes (a minority): more replies lost, so more chances for a key to stay behind.
+      nemesis: oneWayLoss({ nodes: pickNodes(random, params.nodes, 2), stream: 'downstream' }),
       schedule: repeated(params, [params.runMs * 0.2, params.runMs * 0.3], [300, 600], { tailMs: 300 }),
     },
   ],
-  expected: () => ({ locks: 'safe', liveness: { minAcquisitionsPerS: 20 } }),
+  // The prediction "keys left behind block that node until TTL", measured on the nodes.
+  expected: () => ({
+    locks: 'safe',
+    effects: [
+      { kind: 'unreachable-during', fault: 'one-way-loss' },
+      { kind: 'measured', fault: 'one-way-loss', key: 'keysLeftBehind', what: 'lock keys left behind on the lossy nodes (held by no quorum)' },
+    ],
+    liveness: { minAcquisitionsPerS: 20 },
+  }),
 };
 
 export const resetsScenario: Scenario = {
@@ -131,9 +154,10 @@ export const resetsScenario: Scenario = {
     return [
       { nemesis: resets({ kind: 'reset_peer', nodes: pickNodes(random, params.nodes, 1), timeoutMs: 50 }), schedule: slot(0) },
       { nemesis: resets({ kind: 'limit_data', nodes: pickNodes(random, params.nodes, 1), bytes: 2048 }), schedule: slot(1) },
-      { nemesis: resets({ kind: 'slicer', nodes: pickNodes(random, params.nodes, 2) }), schedule: slot(2) },
+      // No size variation: Toxiproxy draws it from its own, unseeded source.
+      { nemesis: resets({ kind: 'slicer', nodes: pickNodes(random, params.nodes, 2), sizeVariationBytes: 0 }), schedule: slot(2) },
       { nemesis: resets({ kind: 'bandwidth', nodes: pickNodes(random, params.nodes, 1), rateKBps: 8 }), schedule: slot(3) },
     ];
   },
-  expected: () => ({ locks: 'safe', liveness: { minAcquisitionsPerS: 20 } }),
+  expected: () => ({ locks: 'safe', effects: [{ kind: 'unreachable-during', fault: 'resets-reset_peer' }], liveness: { minAcquisitionsPerS: 20 } }),
 };

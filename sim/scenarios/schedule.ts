@@ -45,3 +45,26 @@ export function planWindows(spec: ScheduleSpec, runMs: number, random: Random): 
   }
   return windows;
 }
+
+/**
+ * A fault that reacts to the holders instead of a timer (Jepsen's generator role): it
+ * strikes while a holder of one of `holderGroups` is inside its critical section, with at
+ * least `minHeldMs` of it behind and `minRemainingMs` of validity ahead, and a worker of
+ * another group is waiting for the same resource. Each strike lasts `durationMs`, then
+ * heals; the next may come `gapMs` after the heal, at most `maxFaults` times, and none
+ * within `tailMs` of the end of the run. Times in ms, ranges drawn from the seed.
+ */
+export interface ReactiveSpec {
+  readonly kind: 'reactive';
+  readonly holderGroups: readonly number[];
+  readonly minHeldMs: number;
+  readonly minRemainingMs: number;
+  readonly durationMs: readonly [number, number];
+  readonly gapMs: readonly [number, number];
+  readonly tailMs: number;
+  readonly maxFaults: number;
+}
+
+export function isReactive(schedule: unknown): schedule is ReactiveSpec {
+  return typeof schedule === 'object' && schedule !== null && (schedule as { kind?: unknown }).kind === 'reactive';
+}

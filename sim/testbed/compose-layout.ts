@@ -6,7 +6,7 @@
  * Port scheme, chosen so that a port tells what it is:
  *   17000            the resource redis (outside the faulted network)
  *   17000 + N        redis node N (N = 1..5), direct, bypassing Toxiproxy
- *   18000 + 100g + N group g's proxy to node N
+ *   18000 + 100g + N group g's proxy to node N (g = 0..3)
  *   8474             the Toxiproxy HTTP API (its usual port)
  * Redis containers listen on 6379 and are published on their 170xx port; a proxy listens
  * in its container on the same port it is published on, so its listen address and its
@@ -16,7 +16,8 @@
 /** Host address every port is published on: loopback only. */
 export const COMPOSE_HOST = '127.0.0.1';
 export const COMPOSE_NODE_COUNT = 5;
-export const COMPOSE_GROUP_COUNT = 2;
+/** Client groups: as many as the largest catalog scenario uses (test/unit/compose.test.ts checks it). */
+export const COMPOSE_GROUP_COUNT = 4;
 export const COMPOSE_REDIS_IMAGE = 'redis:7';
 export const COMPOSE_TOXIPROXY_IMAGE = 'ghcr.io/shopify/toxiproxy:2.12.0';
 export const COMPOSE_TOXIPROXY_SERVICE = 'toxiproxy';

@@ -12,7 +12,7 @@ import { arrange, ProxiedTestbed } from './proxied-testbed.js';
 import type { Testbed } from './testbed.js';
 
 export interface ComposeTestbedOptions {
-  /** Client groups. @default 2 (1 to 2: compose.yaml publishes two groups of proxies) */
+  /** Client groups. @default 4 (1 to 4: compose.yaml publishes four groups of proxies) */
   readonly groups?: number;
 }
 

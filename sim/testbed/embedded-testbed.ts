@@ -12,11 +12,17 @@ export interface EmbeddedTestbedOptions {
   readonly groups?: number;
   /** Persistence of every node at start (the crash nemesis can change one). @default 'none' */
   readonly persistence?: Persistence;
+  /**
+   * Bound on each Toxiproxy API call; see Testbed.toxiproxyCallTimeoutMs. Tests that
+   * provoke a hung API use a short one. @default TOXIPROXY_CALL_TIMEOUT_MS (5_000 ms; 1 to 60_000)
+   */
+  readonly toxiproxyCallTimeoutMs?: number;
 }
 
 /**
- * Starts N redis-server masters, one resource redis-server and one toxiproxy-server, all
- * on free loopback ports, and a proxy per (group, node). Every process is tracked, so it
+ * Starts N redis-server masters, one resource redis-server and one toxiproxy-server, each
+ * on a loopback port it bound itself and proven to be the process spawned here, and a
+ * proxy per (group, node). Every process is tracked, so it
  * dies with this process even if stop() is never called; on a failed start, whatever did
  * start is stopped before the error is thrown.
  */
@@ -70,6 +76,7 @@ export async function startEmbeddedTestbed(options: EmbeddedTestbedOptions = {})
       // Same port, so the client's API URL and every proxy's listen port stay valid.
       restartToxiproxyServer: () => toxiproxyServer.restart(),
       toxiproxyPid: () => toxiproxyServer.pid,
+      ...(options.toxiproxyCallTimeoutMs !== undefined ? { toxiproxyCallTimeoutMs: options.toxiproxyCallTimeoutMs } : {}),
     });
   } catch (error) {
     await stopServers();

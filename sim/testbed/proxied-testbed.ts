@@ -1,10 +1,12 @@
 import type { Proxy, Toxiproxy } from 'toxiproxy-node-client';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
+import { describePortHolder, ownsListeningPort } from './port-owner.js';
 import { proxyName } from './proxy-names.js';
 import { withRedis } from './redis-admin.js';
 import type { RedisServers } from './redis-servers.js';
 import type { Testbed } from './testbed.js';
-import { toxiproxyCall, TOXIPROXY_CALL_TIMEOUT_MS } from './toxiproxy-call.js';
+import { PortTakenError } from './server-start-errors.js';
+import { toxiproxyCall, TOXIPROXY_CALL_TIMEOUT_MS, TOXIPROXY_CALL_TIMEOUT_MS_MAX } from './toxiproxy-call.js';
 
 /** One proxy to create: group `group`'s path to node `node`. */
 export interface ProxySpec {
@@ -36,10 +38,13 @@ export interface ProxiedTestbedParts {
   readonly restartToxiproxyServer?: () => Promise<void>;
   /** The toxiproxy-server process id, when this testbed runs it. */
   readonly toxiproxyPid?: () => number | undefined;
+  /** See Testbed.toxiproxyCallTimeoutMs. @default TOXIPROXY_CALL_TIMEOUT_MS (5_000 ms; 1 to 60_000) */
+  readonly toxiproxyCallTimeoutMs?: number;
 }
 
-// Recreating every proxy is one call per proxy; they are created in parallel.
-const RECREATE_TIMEOUT_MS = 2 * TOXIPROXY_CALL_TIMEOUT_MS;
+// Recreating every proxy is one call per proxy; they are created in parallel, so the
+// whole costs about two calls (list, then create).
+const RECREATE_CALLS = 2;
 
 /**
  * The Testbed every flavour shares: the flavours differ only in who starts the servers
@@ -51,6 +56,7 @@ export class ProxiedTestbed implements Testbed {
   readonly resourceEndpoint: Endpoint;
   readonly redis?: RedisServers;
   readonly canRestartToxiproxy: boolean;
+  readonly toxiproxyCallTimeoutMs: number;
   private readonly clients: readonly (readonly Endpoint[])[];
   private proxies: readonly (readonly Proxy[])[];
   private restarts = 0;
@@ -63,6 +69,11 @@ export class ProxiedTestbed implements Testbed {
     this.resourceEndpoint = parts.resource;
     if (parts.redis) this.redis = parts.redis;
     this.canRestartToxiproxy = parts.restartToxiproxyServer !== undefined;
+    const callTimeoutMs = parts.toxiproxyCallTimeoutMs ?? TOXIPROXY_CALL_TIMEOUT_MS;
+    if (!Number.isInteger(callTimeoutMs) || callTimeoutMs < 1 || callTimeoutMs > TOXIPROXY_CALL_TIMEOUT_MS_MAX) {
+      throw new RangeError(`toxiproxyCallTimeoutMs must be an integer from 1 to ${TOXIPROXY_CALL_TIMEOUT_MS_MAX} ms, got ${String(callTimeoutMs)}`);
+    }
+    this.toxiproxyCallTimeoutMs = callTimeoutMs;
     this.proxies = parts.proxies;
     this.clients = parts.proxies.map((row) => row.map((proxy) => clientEndpointOf(proxy, parts.clientHost)));
   }
@@ -77,8 +88,9 @@ export class ProxiedTestbed implements Testbed {
 
   /**
    * Restarts toxiproxy-server on its port and recreates every proxy on the listen port it
-   * had, so clients reconnect to the same endpoints; the new proxies have no toxics.
-   * Concurrent callers share one restart.
+   * had, so clients reconnect to the same endpoints; the new proxies have no toxics. A
+   * listen port taken meanwhile is an error naming its holder (a proxy never moves: its
+   * clients point at it). Concurrent callers share one restart.
    */
   restartToxiproxy(): Promise<void> {
     const restartServer = this.parts.restartToxiproxyServer;
@@ -90,12 +102,35 @@ export class ProxiedTestbed implements Testbed {
         row.map((proxy, node) => ({ group, node, listen: proxy.listen, upstream: proxy.upstream })),
       );
       await restartServer();
-      this.proxies = await toxiproxyCall('recreate every proxy', () => recreateProxies(this.parts.toxiproxy, specs, this.groupCount, this.nodeCount), RECREATE_TIMEOUT_MS);
+      try {
+        this.proxies = await toxiproxyCall(
+          'recreate every proxy',
+          () => recreateProxies(this.parts.toxiproxy, specs, this.groupCount, this.nodeCount),
+          RECREATE_CALLS * this.toxiproxyCallTimeoutMs,
+        );
+      } catch (error) {
+        throw this.takenProxyPorts(specs, error) ?? error;
+      }
       this.restarts += 1;
     })().finally(() => {
       this.restarting = undefined;
     });
     return this.restarting;
+  }
+
+  /**
+   * When recreating proxies failed because listen ports are held by another process than
+   * toxiproxy-server, an error naming each holder (the original error as its cause).
+   */
+  private takenProxyPorts(specs: readonly ProxySpec[], error: unknown): Error | undefined {
+    const pid = this.parts.toxiproxyPid?.();
+    if (pid === undefined) return undefined;
+    const taken = specs
+      .map((spec) => ({ spec, port: parseEndpoint(spec.listen, `proxy ${proxyName(spec.group, spec.node)} listen`).port }))
+      .filter(({ port }) => port !== 0 && ownsListeningPort(pid, port) === false)
+      .map(({ spec, port }) => new PortTakenError(`proxy ${proxyName(spec.group, spec.node)}`, port, describePortHolder(port), ''));
+    if (taken.length === 0) return undefined;
+    return new AggregateError(taken, `toxiproxy-server restarted, but could not listen again on ${taken.map((e) => `${e.port} (${e.holder})`).join(', ')}`, { cause: error });
   }
 
   clientEndpoints(group: number): Endpoint[] {
@@ -115,7 +150,7 @@ export class ProxiedTestbed implements Testbed {
   }
 
   async healAll(): Promise<void> {
-    await toxiproxyCall('reset (remove every toxic)', () => this.parts.toxiproxy.reset());
+    await toxiproxyCall('reset (remove every toxic)', () => this.parts.toxiproxy.reset(), this.toxiproxyCallTimeoutMs);
   }
 
   async flushAll(): Promise<void> {

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { captureOutput } from './child-output.js';
 import { killAndWait, track } from './child-processes.js';
-import { freePort } from './free-port.js';
+import { startOnOwnPort } from './own-port.js';
+import { describePortHolder, ownsListeningPort } from './port-owner.js';
 import { probe } from './probe.js';
+import { PortTakenError, ServerStartError } from './server-start-errors.js';
 import { findTool } from './tools.js';
 
 /** How a node keeps its data across a crash. */
@@ -16,32 +18,62 @@ export interface RedisServersOptions {
   readonly count?: number;
   /** Persistence of every node at start. @default 'none' */
   readonly persistence?: Persistence;
-  /** How long to wait for a server to answer PING. @default 10_000 ms */
+  /** How long to wait for a server to answer PING. @default 10_000 ms (1 to 120_000) */
   readonly readyTimeoutMs?: number;
+  /**
+   * Start every node with `--cluster-enabled yes` (its own nodes.conf in its data folder),
+   * ready to be joined into a Redis Cluster. The cluster bus binds port + 10000; a taken
+   * bus port is a taken port like any other. @default false
+   */
+  readonly cluster?: boolean;
 }
+
+/** What a cluster-enabled node adds to its command line. */
+const CLUSTER_ARGS = [
+  '--cluster-enabled', 'yes',
+  '--cluster-config-file', 'nodes.conf',
+  '--cluster-node-timeout', '1000',
+  // A lone master that never met a peer knows no address of its own to put in CLUSTER SLOTS.
+  '--cluster-announce-ip', '127.0.0.1',
+  // A killed master takes only its own slots down; the others keep serving.
+  '--cluster-require-full-coverage', 'no',
+];
 
 const DEFAULT_COUNT = 5;
 const COUNT_MAX = 15;
 const DEFAULT_READY_TIMEOUT_MS = 10_000;
+const READY_TIMEOUT_MS_MAX = 120_000;
 const READY_POLL_MS = 20;
+/** One readiness probe's bound: a loopback server that accepted answers in milliseconds. */
+const READY_PROBE_MS = 1_000;
+/** What redis-server prints on stdout when its port is taken. */
+const BIND_TAKEN = 'Address already in use';
 
 /** One redis-server process on 127.0.0.1, which can be crashed, restarted and paused. */
 export class RedisNode {
   readonly host = '127.0.0.1';
   private child: ChildProcess | undefined;
   private paused = false;
+  /** The port of the first successful start, kept for every restart. */
+  private boundPort: number | undefined;
 
   constructor(
     readonly index: number,
-    readonly port: number,
     private readonly dir: string,
     private currentPersistence: Persistence,
     private readonly readyTimeoutMs: number,
+    private readonly cluster = false,
   ) {}
 
   /** The persistence the node runs with now, and restarts with by default. */
   get persistence(): Persistence {
     return this.currentPersistence;
+  }
+
+  /** The port the node listens on; known once it has started. */
+  get port(): number {
+    if (this.boundPort === undefined) throw new Error(`redis node ${this.index} has not started yet, so it has no port`);
+    return this.boundPort;
   }
 
   get address(): string {
@@ -56,34 +88,52 @@ export class RedisNode {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Starts the server (again) on the same port and data folder, and waits until it answers. */
+  /**
+   * Starts the server and waits until it answers and is proven to be the child spawned
+   * here. The first start draws a random port and tries another when it is taken (bounded,
+   * see startOnOwnPort); every later start (a restart) binds the same port, because
+   * clients and proxies point at it, and throws PortTakenError naming the holder if it is
+   * taken meanwhile. Same data folder each time.
+   */
   async start(persistence: Persistence = this.currentPersistence): Promise<void> {
     if (this.running) throw new Error(`redis node ${this.index} (${this.address}) is already running`);
     this.currentPersistence = persistence;
+    const port = this.boundPort;
+    if (port !== undefined) {
+      await this.startOn(port);
+      return;
+    }
+    this.boundPort = await startOnOwnPort(`redis node ${this.index}`, async (candidate) => {
+      await this.startOn(candidate);
+      return candidate;
+    });
+  }
+
+  private async startOn(port: number): Promise<void> {
+    const server = `redis node ${this.index}`;
     const args = [
-      '--port', String(this.port),
+      '--port', String(port),
       '--bind', this.host,
       '--dir', this.dir,
       '--save', '',
       '--protected-mode', 'no',
       '--daemonize', 'no',
       '--loglevel', 'warning',
-      '--appendonly', persistence === 'aof-always' ? 'yes' : 'no',
+      '--appendonly', this.currentPersistence === 'aof-always' ? 'yes' : 'no',
       '--appendfsync', 'always',
+      ...(this.cluster ? CLUSTER_ARGS : []),
     ];
-    const child = spawn(findTool('redis-server'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(findTool('redis-server'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     track(child);
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000);
-    });
+    const output = captureOutput(child);
     this.child = child;
     this.paused = false;
     try {
-      await waitForPong(this.host, this.port, this.readyTimeoutMs, () => !this.running);
+      await waitOwnRedis(server, this.host, port, child, output.text, this.readyTimeoutMs);
     } catch (error) {
       await killAndWait(child);
-      throw new Error(`redis node ${this.index} (${this.address}) did not start: ${stderr.trim()}`, { cause: error });
+      this.child = undefined;
+      throw error;
     }
   }
 
@@ -170,7 +220,7 @@ export class RedisNode {
   }
 }
 
-/** N independent redis-server masters on free loopback ports. */
+/** N independent redis-server masters, each on a loopback port it bound itself. */
 export class RedisServers {
   private constructor(
     readonly nodes: readonly RedisNode[],
@@ -184,12 +234,15 @@ export class RedisServers {
     }
     const persistence = options.persistence ?? 'none';
     const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+    if (!Number.isFinite(readyTimeoutMs) || readyTimeoutMs <= 0 || readyTimeoutMs > READY_TIMEOUT_MS_MAX) {
+      throw new RangeError(`readyTimeoutMs must be from 1 to ${READY_TIMEOUT_MS_MAX} ms, got ${String(readyTimeoutMs)}`);
+    }
     const rootDir = mkdtempSync(join(tmpdir(), 'redquorum-redis-'));
     const nodes: RedisNode[] = [];
     for (let index = 0; index < count; index += 1) {
       const dir = join(rootDir, `node-${index}`);
       mkdirSync(dir);
-      nodes.push(new RedisNode(index, await freePort(), dir, persistence, readyTimeoutMs));
+      nodes.push(new RedisNode(index, dir, persistence, readyTimeoutMs, options.cluster ?? false));
     }
     const servers = new RedisServers(nodes, rootDir);
     try {
@@ -218,34 +271,53 @@ export class RedisServers {
   }
 }
 
-async function waitForPong(host: string, port: number, timeoutMs: number, gaveUp: () => boolean): Promise<void> {
+/**
+ * Waits until the server on `port` answers and is `child`: INFO's process_id must be the
+ * child's pid (and, where /proc can tell, the child holds the listening socket), so a
+ * server someone else runs on that port is never taken for ours. Then waits for PONG,
+ * which a node still loading its AOF does not give. A bind error on stdout, or another
+ * process answering, is a PortTakenError naming the holder; an exit or a timeout is a
+ * ServerStartError. Both quote the child's output.
+ */
+async function waitOwnRedis(
+  server: string,
+  host: string,
+  port: number,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs: number,
+): Promise<void> {
+  const endpoint = { host, port };
   const deadline = performance.now() + timeoutMs;
-  let lastError: unknown;
+  const exited = (): boolean => child.exitCode !== null || child.signalCode !== null;
+  let proven = false;
+  let last = '';
   while (performance.now() < deadline) {
-    if (gaveUp()) throw new Error('the process exited');
-    try {
-      if (await ping(host, port)) return;
-    } catch (error) {
-      lastError = error;
+    if (output().includes(BIND_TAKEN)) throw new PortTakenError(server, port, describePortHolder(port), output());
+    if (exited()) {
+      // The exit can come before its last words are read: give the pipes a moment.
+      await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+      if (output().includes(BIND_TAKEN)) throw new PortTakenError(server, port, describePortHolder(port), output());
+      throw new ServerStartError(server, port, `exited with ${child.exitCode !== null ? `code ${child.exitCode}` : `signal ${String(child.signalCode)}`}`, output());
+    }
+    const probeMs = Math.max(1, Math.min(READY_PROBE_MS, deadline - performance.now()));
+    if (!proven) {
+      const reply = await probe(endpoint, ['INFO', 'server'], probeMs);
+      last = reply.ok ? reply.reply.slice(0, 200) : reply.error;
+      if (reply.ok) {
+        const pid = Number(/^process_id:(\d+)/m.exec(reply.reply)?.[1]);
+        if (pid !== child.pid || ownsListeningPort(pid, port) === false) {
+          throw new PortTakenError(server, port, `answered by redis-server pid ${pid}, not ours (pid ${String(child.pid)}); ${describePortHolder(port)}`, output());
+        }
+        proven = true;
+        continue;
+      }
+    } else {
+      const reply = await probe(endpoint, ['PING'], probeMs);
+      last = reply.ok ? reply.reply : reply.error;
+      if (reply.ok && reply.reply === '+PONG') return;
     }
     await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
   }
-  throw new Error(`no PONG within ${timeoutMs} ms`, { cause: lastError });
-}
-
-function ping(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
-    let reply = '';
-    socket.setTimeout(1000, () => socket.destroy(new Error('PING timed out')));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString();
-      if (reply.includes('\r\n')) {
-        socket.end();
-        resolve(reply.startsWith('+PONG'));
-      }
-    });
-    socket.on('error', reject);
-  });
+  throw new ServerStartError(server, port, `no ${proven ? 'PONG' : 'answer to INFO'} within ${timeoutMs} ms (last: ${last})`, output());
 }

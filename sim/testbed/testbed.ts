@@ -32,6 +32,11 @@ export interface Testbed {
   readonly canRestartToxiproxy: boolean;
   /** The toxiproxy-server process id, when this process runs it (embedded); else undefined. */
   readonly toxiproxyPid: number | undefined;
+  /**
+   * The bound on each Toxiproxy API call (nemeses' toxics, healAll; recreating the proxies
+   * gets two of these): past it the API counts as hung (ToxiproxyHungError).
+   */
+  readonly toxiproxyCallTimeoutMs: number;
   /** How many times restartToxiproxy has run. */
   readonly toxiproxyRestarts: number;
   /**

@@ -12,7 +12,7 @@
 export const TOXIPROXY_CALL_TIMEOUT_MS = 5_000;
 
 /** Largest bound a caller may ask for: a Toxiproxy call is never allowed to stall a run. */
-const TOXIPROXY_CALL_TIMEOUT_MS_MAX = 60_000;
+export const TOXIPROXY_CALL_TIMEOUT_MS_MAX = 60_000;
 
 /** A Toxiproxy API call that did not answer within its bound: the server's API is hung. */
 export class ToxiproxyHungError extends Error {

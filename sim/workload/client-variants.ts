@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { Redlock, ExecutionError } from '../../src/index.js';
+import { Redlock, ExecutionError, type Client, type NodeOutcome } from '../../src/index.js';
 import { monotonicMs } from '../../src/clock.js';
+import type { NodeRedisLike } from '../../src/clients/node-redis.js';
 import type { Random } from '../random.js';
 import type { ClientVariant, RangeMs } from './worker-config.js';
 
 /** A lock the worker believes it holds. */
 export interface HeldLock {
   readonly resource: string;
+  /** The lock's random value: its identity, presented to the Kleppmann register with the token. */
+  readonly value: string;
+  /** Nodes that failed or timed out in the winning attempt (not those that refused because the lock was held). */
+  readonly unreachable: readonly number[];
   /** The fencing token (decimal), when the client has one. */
   readonly fence: string | undefined;
   /** When the client believes the lock ends (monotonic ms). */
@@ -28,15 +33,42 @@ export class QuorumRefusedError extends Error {
   override readonly name = 'QuorumRefusedError';
 }
 
-/** Whether an acquire error certainly means "not acquired" (fail) rather than unknown (info). */
-export function isDefiniteRefusal(error: unknown): boolean {
-  return error instanceof ExecutionError || error instanceof QuorumRefusedError;
+/**
+ * How an acquire or release that threw is recorded: `fail` when it certainly did not
+ * happen (every node answered, and too few agreed), `info` when the outcome is unknown:
+ * a node timed out (its command may have been applied, only its reply lost), or the
+ * error is not the library's answer at all.
+ */
+export function outcomeOf(error: unknown): 'fail' | 'info' {
+  if (error instanceof QuorumRefusedError) return 'fail';
+  if (!(error instanceof ExecutionError)) return 'info';
+  const timedOut = (error.lastAttempt ?? []).some((outcome) => outcome.vote === 'against' && outcome.error?.name === 'NodeTimeoutError');
+  return timedOut ? 'info' : 'fail';
+}
+
+/** Nodes that failed or timed out in an attempt (not those that refused because the lock was held). */
+export function unreachableNodes(outcomes: readonly NodeOutcome[]): number[] {
+  return outcomes
+    .filter((outcome) => outcome.vote === 'against' && outcome.error?.name !== 'ResourceLockedError')
+    .map((outcome) => outcome.node)
+    .sort((a, b) => a - b);
+}
+
+/** The unreachable nodes of a failed acquire's last attempt (empty for other errors). */
+export function unreachableOf(error: unknown): number[] {
+  return error instanceof ExecutionError ? unreachableNodes(error.lastAttempt ?? []) : [];
 }
 
 export interface LockClientOptions {
   readonly variant: ClientVariant;
   /** One ioredis client per node, through the group's proxies. */
   readonly clients: readonly Redis[];
+  /**
+   * The clients the library's Redlock runs on, when not `clients` (the lab's
+   * `--client node-redis`); the broken variants' own raw commands keep using `clients`.
+   * Their owner closes them. @default clients
+   */
+  readonly redlockClients?: readonly (Client | NodeRedisLike)[];
   readonly ttlMs: number;
   readonly driftFactor: number;
   readonly fenced: boolean;
@@ -44,6 +76,8 @@ export interface LockClientOptions {
   readonly retryDelayMs: number;
   readonly nodeTimeoutMs: number;
   readonly holdMs: RangeMs;
+  /** The library's retry jitter source in [0, 1), seeded from the run's seed. */
+  readonly random: () => number;
 }
 
 // Time kept back for the write itself after the planned work: a correct client plans its
@@ -90,21 +124,25 @@ function libraryClient(
   planHoldMs: LockClient['planHoldMs'],
   releaseBy: 'compare-and-delete' | 'plain-del',
 ): LockClient {
-  const redlock = new Redlock([...options.clients], {
+  const redlock = new Redlock([...(options.redlockClients ?? options.clients)], {
     driftFactor: options.driftFactor,
     retryCount: options.retryCount,
     retryDelay: options.retryDelayMs,
     retryJitter: Math.floor(options.retryDelayMs / 2),
     nodeTimeoutMs: options.nodeTimeoutMs,
     fencing: options.fenced,
-  });
+  }, { random: options.random });
   // Per-node errors are expected under faults; the outcome of each call is what we record.
   redlock.on('error', () => {});
   return {
     async acquire(resource) {
       const lock = await redlock.acquire([resource], options.ttlMs);
+      const last = await lock.attempts[lock.attempts.length - 1];
+      const unreachable = last === undefined ? [] : [...last.votesAgainst].filter(([, error]) => error.name !== 'ResourceLockedError').map(([client]) => options.clients.indexOf(client as Redis)).sort((a, b) => a - b);
       return {
         resource,
+        value: lock.value,
+        unreachable,
         fence: lock.fence === undefined ? undefined : lock.fence.toString(),
         validUntilMs: lock.validUntilMs,
         release: async () => {
@@ -141,7 +179,7 @@ function naiveClient(options: LockClientOptions): LockClient {
         throw new QuorumRefusedError(`${votes} of ${options.clients.length} nodes agreed, ${quorum} needed`);
       }
       // The bug under test: the full TTL from now, whatever the acquire took.
-      return { resource, fence: undefined, validUntilMs: monotonicMs() + options.ttlMs, release: () => releaseAll(resource, value) };
+      return { resource, value, unreachable: [], fence: undefined, validUntilMs: monotonicMs() + options.ttlMs, release: () => releaseAll(resource, value) };
     },
     planHoldMs: (held, random, nowMs) => plannedWithinValidity(options.holdMs, held, random, nowMs),
     quit: () => quitAll(options.clients),

@@ -1,4 +1,6 @@
+import type { RegisterKind } from '../history/types.js';
 import type { Endpoint } from '../testbed/endpoint.js';
+import type { LockClientLibrary } from './lock-client-library.js';
 
 /**
  * Which lock client a worker runs. `correct` is this library; the others are negative
@@ -52,8 +54,19 @@ export interface WorkerConfig {
   /** Upper bound on acquire attempts per loop, whatever the duration. */
   readonly maxAttempts: number;
   readonly variant: ClientVariant;
-  /** Whether its writes carry the fencing token and the resource checks it. */
+  /** Whether the library hands out fencing tokens (the writes then carry them). */
   readonly fenced: boolean;
+  /** The register its critical sections increment (recorded as the write's `write`). */
+  readonly register: RegisterKind;
+  /**
+   * The control registers the same critical section also increments (recorded as the
+   * write's `controlWrites`), so that the negative controls see exactly the same holders.
+   */
+  readonly controlRegisters: readonly RegisterKind[];
+  /** Whether its loops tell the runner when they wait, hold and let go (for reactive faults). */
+  readonly reportsHolds: boolean;
+  /** The seed of the library's retry jitter in this process. */
+  readonly librarySeed: number;
   /** Planned critical-section length (the sleep between read and write). */
   readonly holdMs: RangeMs;
   /** Pause between one release and the next acquire. */
@@ -65,13 +78,32 @@ export interface WorkerConfig {
   readonly nodeTimeoutMs: number;
   /** Where the worker appends its JSONL history. */
   readonly historyPath: string;
+  /** The client library the Redlock of library-based variants runs on. @default 'ioredis' */
+  readonly client?: LockClientLibrary;
 }
 
 /** Messages from the runner to a worker. */
 export type ToWorker = { readonly type: 'config'; readonly config: WorkerConfig } | { readonly type: 'go' } | { readonly type: 'stop' };
 
+/**
+ * What a loop of a `reportsHolds` worker tells the runner, as it happens: it began to
+ * acquire (`waiting`), it holds the lock until `validUntilMs` (`holding`), or it let go
+ * (`idle`: released, failed, or gave up).
+ */
+export interface HoldReport {
+  readonly state: 'waiting' | 'holding' | 'idle';
+  readonly worker: number;
+  readonly group: number;
+  readonly resource: string;
+  /** holding: when the holder's validity ends (monotonic ms). */
+  readonly validUntilMs?: number;
+  /** holding: when the acquire returned (monotonic ms). */
+  readonly sinceMs?: number;
+}
+
 /** Messages from a worker to the runner. */
 export type FromWorker =
   | { readonly type: 'ready' }
+  | { readonly type: 'hold'; readonly report: HoldReport }
   | { readonly type: 'done'; readonly attempts: number }
   | { readonly type: 'error'; readonly message: string };

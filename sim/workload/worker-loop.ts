@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { monotonicMs } from '../../src/clock.js';
-import type { Op, OpName, OpType, WriteResult } from '../history/types.js';
+import type { Op, OpName, OpType, RegisterKind, WriteResult } from '../history/types.js';
 import { Random } from '../random.js';
-import { isDefiniteRefusal, type LockClient } from './client-variants.js';
-import type { ResourceClient, ResourceMode } from './resource.js';
-import type { LoopIdentity, WorkerConfig } from './worker-config.js';
+import { outcomeOf, unreachableOf, type HeldLock, type LockClient } from './client-variants.js';
+import type { Presented, ResourceClient } from './resource.js';
+import type { HoldReport, LoopIdentity, WorkerConfig } from './worker-config.js';
 
 export interface WorkerLoopDeps {
   readonly config: WorkerConfig;
@@ -13,23 +13,30 @@ export interface WorkerLoopDeps {
   readonly client: LockClient;
   readonly resource: ResourceClient;
   readonly record: (op: Op) => void;
+  /** Tells the runner about waits and holds (only when config.reportsHolds). */
+  readonly report?: (report: HoldReport) => void;
   /** Set when the runner asks the worker to stop early. */
   readonly stopped: () => boolean;
 }
 
 /**
- * One loop's run: pick a resource, acquire, do the slow read-modify-write on the fenced
- * resource while it believes it holds the lock, release, think; until the deadline or the
- * attempt limit. Returns the number of acquire attempts.
+ * One loop's run: pick a resource, acquire, do the slow read-modify-write on the
+ * registers while it believes it holds the lock, release, think; until the deadline,
+ * the attempt limit or a stop. Returns the number of acquire attempts.
  */
 export async function runWorkerLoop(deps: WorkerLoopDeps): Promise<number> {
   const { config, loop, client, resource, record } = deps;
   const random = new Random(loop.seed);
-  const mode: ResourceMode = config.fenced ? 'fenced' : 'unfenced';
   const deadlineMs = monotonicMs() + config.runMs;
+  const registers: RegisterKind[] = [config.register, ...config.controlRegisters.filter((kind) => kind !== config.register)];
   let attempts = 0;
   const op = (type: OpType, f: OpName, resourceName: string, lockId: string, extra: Partial<Op> = {}): void => {
     record({ kind: 'op', type, f, worker: loop.workerId, group: config.group, resource: resourceName, lockId, timeMs: monotonicMs(), ...extra });
+  };
+  const tell = (state: HoldReport['state'], resourceName: string, held?: HeldLock, sinceMs?: number): void => {
+    if (!config.reportsHolds || deps.report === undefined) return;
+    const extra = held === undefined ? {} : { validUntilMs: held.validUntilMs, sinceMs: sinceMs ?? monotonicMs() };
+    deps.report({ state, worker: loop.workerId, group: config.group, resource: resourceName, ...extra });
   };
 
   while (attempts < config.maxAttempts && monotonicMs() < deadlineMs && !deps.stopped()) {
@@ -37,30 +44,43 @@ export async function runWorkerLoop(deps: WorkerLoopDeps): Promise<number> {
     const lockId = `w${loop.workerId}-${attempts}`;
     attempts += 1;
 
-    op('invoke', 'acquire', resourceName, lockId);
-    let held;
+    tell('waiting', resourceName);
+    op('invoke', 'acquire', resourceName, lockId, { ttlMs: config.ttlMs });
+    let held: HeldLock;
     try {
       held = await client.acquire(resourceName);
     } catch (error) {
-      op(isDefiniteRefusal(error) ? 'fail' : 'info', 'acquire', resourceName, lockId, { error: describe(error) });
-      await think(random, config);
+      const unreachable = unreachableOf(error);
+      op(outcomeOf(error), 'acquire', resourceName, lockId, { error: describe(error), ...(unreachable.length > 0 ? { unreachable } : {}) });
+      tell('idle', resourceName);
+      await think(random, config, deadlineMs);
       continue;
     }
+    const okMs = monotonicMs();
     op('ok', 'acquire', resourceName, lockId, {
       ...(held.fence === undefined ? {} : { fence: held.fence }),
       validUntilMs: held.validUntilMs,
+      ...(held.unreachable.length > 0 ? { unreachable: [...held.unreachable] } : {}),
     });
+    tell('holding', resourceName, held, okMs);
 
     const holdMs = client.planHoldMs(held, random, monotonicMs());
     if (holdMs !== null) {
+      const presented: Presented = { token: held.fence ?? '', lockIdentity: held.value };
       op('invoke', 'write', resourceName, lockId, held.fence === undefined ? {} : { fence: held.fence });
       try {
-        const read = await resource.read(resourceName, mode);
+        const reads = await Promise.all(registers.map((kind) => resource.read(resourceName, kind, presented)));
         // The slow part of the read-modify-write: a pause here (SIGSTOP, GC) is what makes
         // a write stale.
         await sleep(holdMs);
-        const write: WriteResult = await resource.write(resourceName, mode, config.fenced ? (held.fence ?? '') : '', read);
-        op(write.accepted ? 'ok' : 'fail', 'write', resourceName, lockId, { write, ...(held.fence === undefined ? {} : { fence: held.fence }) });
+        const results: WriteResult[] = await Promise.all(registers.map((kind, index) => resource.write(resourceName, kind, presented, reads[index] ?? 0)));
+        const [own, ...controls] = results;
+        if (own === undefined) throw new Error('no register answered');
+        op(own.accepted ? 'ok' : 'fail', 'write', resourceName, lockId, {
+          write: own,
+          ...(controls.length > 0 ? { controlWrites: controls } : {}),
+          ...(held.fence === undefined ? {} : { fence: held.fence }),
+        });
       } catch (error) {
         op('info', 'write', resourceName, lockId, { error: describe(error) });
       }
@@ -71,15 +91,17 @@ export async function runWorkerLoop(deps: WorkerLoopDeps): Promise<number> {
       await held.release();
       op('ok', 'release', resourceName, lockId);
     } catch (error) {
-      op(isDefiniteRefusal(error) ? 'fail' : 'info', 'release', resourceName, lockId, { error: describe(error) });
+      op(outcomeOf(error), 'release', resourceName, lockId, { error: describe(error) });
     }
-    await think(random, config);
+    tell('idle', resourceName);
+    await think(random, config, deadlineMs);
   }
   return attempts;
 }
 
-async function think(random: Random, config: WorkerConfig): Promise<void> {
-  const thinkMs = random.int(config.thinkMs[0], config.thinkMs[1]);
+/** The pause between operations, never past the loop's deadline (a long think would outlive the run). */
+async function think(random: Random, config: WorkerConfig, deadlineMs: number): Promise<void> {
+  const thinkMs = Math.min(random.int(config.thinkMs[0], config.thinkMs[1]), deadlineMs - monotonicMs());
   if (thinkMs > 0) await sleep(thinkMs);
 }
 

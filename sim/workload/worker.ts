@@ -1,5 +1,6 @@
 /**
- * A lab worker process: one Redlock (correct or a broken variant) over ioredis clients to
+ * A lab worker process: one Redlock (correct or a broken variant) over ioredis (or, with
+ * `--client node-redis`, node-redis) clients to
  * its group's proxies, running the acquire / write / release loop and appending its
  * history to a JSONL file. Built to dist/sim-worker.js; forked by the runner.
  *
@@ -9,11 +10,13 @@
  * a hard deadline passes, so no worker outlives its run.
  */
 import { Redis } from 'ioredis';
+import { Random } from '../random.js';
 import { createLockClient } from './client-variants.js';
 import { HistoryWriter } from './history-writer.js';
+import { openNodeRedisClients } from './lock-client-library.js';
 import { ResourceClient } from './resource.js';
 import { runWorkerLoop } from './worker-loop.js';
-import type { FromWorker, ToWorker, WorkerConfig } from './worker-config.js';
+import type { FromWorker, HoldReport, ToWorker, WorkerConfig } from './worker-config.js';
 
 // After the run's deadline the worker gets this long to finish its last operation.
 const GRACE_TTLS = 3;
@@ -33,6 +36,8 @@ function nodeClient(host: string, port: number, config: WorkerConfig): Redis {
   const client = new Redis({
     host,
     port,
+    // With --client node-redis these serve only the broken variants' raw commands.
+    lazyConnect: config.client === 'node-redis',
     // The library bounds every command with its own per-node timeout, so the offline
     // queue only holds commands for the short time a reconnect takes.
     enableOfflineQueue: true,
@@ -50,9 +55,11 @@ function nodeClient(host: string, port: number, config: WorkerConfig): Redis {
 async function main(config: WorkerConfig, goSignal: Promise<void>, stopped: () => boolean): Promise<number> {
   const history = new HistoryWriter(config.historyPath);
   const clients = config.endpoints.map((endpoint) => nodeClient(endpoint.host, endpoint.port, config));
+  const nodeRedis = config.client === 'node-redis' ? await openNodeRedisClients(config.endpoints, Math.max(100, config.nodeTimeoutMs * 2)) : undefined;
   const client = createLockClient({
     variant: config.variant,
     clients,
+    ...(nodeRedis ? { redlockClients: nodeRedis.clients } : {}),
     ttlMs: config.ttlMs,
     driftFactor: config.driftFactor,
     fenced: config.fenced,
@@ -60,6 +67,11 @@ async function main(config: WorkerConfig, goSignal: Promise<void>, stopped: () =
     retryDelayMs: config.retryDelayMs,
     nodeTimeoutMs: config.nodeTimeoutMs,
     holdMs: config.holdMs,
+    // The library's retry jitter from the run's seed too, not Math.random.
+    random: (() => {
+      const random = new Random(config.librarySeed);
+      return () => random.next();
+    })(),
   });
   const resource = new ResourceClient({ endpoint: config.resourceEndpoint });
   try {
@@ -71,11 +83,15 @@ async function main(config: WorkerConfig, goSignal: Promise<void>, stopped: () =
     }, config.runMs + GRACE_TTLS * config.ttlMs + GRACE_EXTRA_MS);
     hardExit.unref();
     const record = (op: Parameters<HistoryWriter['append']>[0]): void => history.append(op);
-    const attempts = await Promise.all(config.loops.map((loop) => runWorkerLoop({ config, loop, client, resource, record, stopped })));
+    // Fire and forget: a hold report is a hint for reactive faults, never waited for.
+    const report = (hold: HoldReport): void => {
+      if (process.connected && process.send) process.send({ type: 'hold', report: hold } satisfies FromWorker);
+    };
+    const attempts = await Promise.all(config.loops.map((loop) => runWorkerLoop({ config, loop, client, resource, record, report, stopped })));
     return attempts.reduce((sum, count) => sum + count, 0);
   } finally {
     history.close();
-    await Promise.allSettled([client.quit(), resource.quit()]);
+    await Promise.allSettled([client.quit(), resource.quit(), nodeRedis?.close()]);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Runtime } from '../runtime.js';
 import { IoredisNodeClient, isIoredisClient } from './ioredis.js';
 import type { NodeClient } from './node-client.js';
+import { NodeRedisClient, isNodeRedisClient } from './node-redis.js';
 
 /** An object that already implements NodeClient: used as it is. */
 export function isNodeClient(client: object): client is NodeClient {
@@ -17,10 +18,9 @@ export function adaptClient(client: unknown, index: number, runtime: Runtime): N
   if (client !== null && typeof client === 'object') {
     if (isNodeClient(client)) return client;
     if (isIoredisClient(client)) return new IoredisNodeClient(client, runtime);
-    // node-redis (v4/v5 createClient / createCluster) is detected here, by its shape
-    // (`sendCommand` and `isOpen`), once its adapter src/clients/node-redis.ts exists.
+    if (isNodeRedisClient(client)) return new NodeRedisClient(client);
   }
   throw new TypeError(
-    `clients[${index}] must be an ioredis Redis or Cluster client, or an object implementing NodeClient (runScript and subscriber functions), got ${client === null ? 'null' : typeof client}`,
+    `clients[${index}] must be an ioredis Redis or Cluster client, or an object implementing NodeClient (runScript and subscriber functions), or a node-redis client or cluster (v4 to v6), got ${client === null ? 'null' : typeof client}`,
   );
 }

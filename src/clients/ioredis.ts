@@ -142,7 +142,9 @@ export class IoredisNodeClient implements NodeClient {
     // pile up without bound. The wanted channels are kept here instead (at most the
     // notifier's channel limit) and subscribed in one command whenever the connection is
     // ready, which also restores them after a reconnect.
-    const options = { enableOfflineQueue: false, autoResubscribe: false };
+    // lazyConnect: false, because a caller's lazyConnect client would leave its duplicate
+    // unconnected for good: with no offline queue, nothing it is sent ever connects it.
+    const options = { enableOfflineQueue: false, autoResubscribe: false, lazyConnect: false };
     const subscriber = this.cluster ? (this.client as Cluster).duplicate(undefined, options) : (this.client as Redis).duplicate(options);
     const wanted = new Set<string>();
     const send = (command: 'subscribe' | 'unsubscribe', channels: string[]): Promise<void> => {

@@ -15,6 +15,9 @@ const run = promisify(execFile);
 // Tiny, bounded runs: structure is checked here, never speed.
 const SOLO: RawBenchOptions = { iterations: '30', duration: '0.4', warmup: '0', rounds: '2', progress: false };
 const TINY: RawBenchOptions = { ...SOLO, vs: 'redlock' };
+/** The injected latency of the faults scenario, and a phase bound that fits 10 faulted cycles. */
+const FAULT_LATENCY_MS = 50;
+const FAULT_DURATION_S = '5';
 
 describe('redquorum bench against real redis-server', () => {
   let servers: RedisServers | undefined;
@@ -118,13 +121,16 @@ describe('redquorum bench against real redis-server', () => {
   });
 
   it('faults: the same workload with and without +latency on 2 of 3 nodes, through Toxiproxy', async () => {
-    const { report } = await runBench(parseBenchOptions('faults', { ...SOLO, iterations: '10', fault: 'latency:20:2', nodes: '3' }));
+    // Each faulted cycle waits the latency twice (acquire and release), so the phase's time
+    // bound must leave room for all 10: FAULT_DURATION_S, far above 10 x 2 x 50 ms.
+    const { report } = await runBench(parseBenchOptions('faults', { ...SOLO, duration: FAULT_DURATION_S, iterations: '10', fault: `latency:${FAULT_LATENCY_MS}:2`, nodes: '3' }));
     const ours = report.libraries[0]!;
     expect(Object.keys(ours.histograms)).toEqual(['no fault/cycle', 'no fault/acquire', 'no fault/release', 'fault/cycle', 'fault/acquire', 'fault/release']);
     expect(ours.histograms['fault/acquire']?.count).toBe(10);
-    // 20 ms on 2 of 3 nodes: a quorum needs one of them, so every faulted acquire waits it out.
-    expect(ours.histograms['fault/acquire']!.p50Us).toBeGreaterThanOrEqual(20_000);
-    expect(ours.histograms['no fault/acquire']!.p50Us).toBeLessThan(20_000);
+    // The latency on 2 of 3 nodes: a quorum needs one of them, so every faulted acquire
+    // waits it out; without the fault the typical (median) acquire is faster than that.
+    expect(ours.histograms['fault/acquire']!.p50Us).toBeGreaterThanOrEqual(FAULT_LATENCY_MS * 1000);
+    expect(ours.histograms['no fault/acquire']!.p50Us).toBeLessThan(FAULT_LATENCY_MS * 1000);
     expect(ours.figures.find((figure) => figure.name === 'acquire p99 fault / no fault')?.value).toBeGreaterThan(1);
     expect(report.testbed).toMatch(/toxiproxy/);
     // The embedded servers are this process's: their CPU is read around each run, per phase.
@@ -134,7 +140,7 @@ describe('redquorum bench against real redis-server', () => {
   });
 
   it('faults down:1: the workload still runs with one of three nodes unreachable', async () => {
-    const { report } = await runBench(parseBenchOptions('faults', { ...SOLO, iterations: '10', fault: 'down:1', nodes: '3' }));
+    const { report } = await runBench(parseBenchOptions('faults', { ...SOLO, duration: FAULT_DURATION_S, iterations: '10', fault: 'down:1', nodes: '3' }));
     const ours = report.libraries[0]!;
     expect(ours.histograms['fault/acquire']?.count).toBe(10);
     expect(ours.histograms['no fault/acquire']?.count).toBe(10);

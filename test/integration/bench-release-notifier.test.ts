@@ -92,10 +92,24 @@ describe('ReleaseNotifier against real redis-server', () => {
   it('ignores releases of other resources', async () => {
     const list = clients();
     const n = notifier(list);
-    const wait = waitForRelease(n, ['res-c'], 300);
+    const pending = Symbol('pending');
+    let outcome: string | typeof pending = pending;
+    const wait = waitForRelease(n, ['res-c'], LONG_WAIT_MS);
+    void wait.then((value) => (outcome = value));
+    const barrier = waitForRelease(n, ['res-c-barrier'], LONG_WAIT_MS);
     await subscribed(list[0]!, releaseChannel('res-c'));
+    await subscribed(list[0]!, releaseChannel('res-c-barrier'));
     await list[0]!.publish(releaseChannel('res-other'), '1');
-    expect(await wait).toBe('timeout');
+    // Redis delivers one connection's messages in order: once the barrier's release (sent
+    // after the other one) has woken its waiter, the other release had been seen, and had
+    // not woken the waiter for res-c.
+    await list[0]!.publish(releaseChannel('res-c-barrier'), '1');
+    expect(await barrier).toBe('notified');
+    expect(outcome).toBe(pending);
+    // And the waiter was listening all along: its own release wakes it (a notifier that
+    // never wakes fails here).
+    await list[0]!.publish(releaseChannel('res-c'), '1');
+    expect(await wait).toBe('notified');
   });
 
   it('is woken by the release script of a real lock, and by nothing but the release', async () => {

@@ -11,7 +11,7 @@ async function scriptCalls(fx: ReturnType<typeof withClusters>): Promise<number>
   let total = 0;
   for (const cluster of fx.clusters) {
     for (const node of cluster.nodes) {
-      if (!node.child) continue;
+      if (!node.running) continue;
       const admin = new Redis({ host: '127.0.0.1', port: node.port });
       try {
         const info = await admin.info('commandstats');

@@ -7,7 +7,7 @@ import * as redquorum from '../../src/index.js';
 import type * as V5Types from '../../node_modules/redlock/dist/index.js';
 import { rejection } from './helpers/outcomes.js';
 import * as v5 from './helpers/redlock-v5.js';
-import { lockClientOptions, lockKeys, resetAfterEach, sleep, waitReady, withServers } from './helpers/servers.js';
+import { lockClientOptions, lockKeys, resetAfterEach, sleep, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
 
 /** What a v5 user imports: `import Redlock, { ExecutionError, ResourceLockedError } from 'redlock'`. */
 type V5Module = Pick<typeof V5Types, 'default' | 'ExecutionError' | 'ResourceLockedError'>;
@@ -55,7 +55,7 @@ describe.each(implementations)('drop-in scenarios against %s', (_name, { default
     expect((await result.attempts[0]!).votesFor.size).toBe(3);
     expect(lock.expiration).toBe(0);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: 100, interval: 5 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
   });
 
   it('redlock.release(lock) releases through the instance', async () => {
@@ -64,7 +64,7 @@ describe.each(implementations)('drop-in scenarios against %s', (_name, { default
     const result = await redlock.release(lock);
     expect((await result.attempts[0]!).votesFor.size).toBe(3);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: 100, interval: 5 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
   });
 
   it('a held lock fails with ExecutionError whose attempts hold ResourceLockedError votes', async () => {
@@ -97,18 +97,19 @@ describe.each(implementations)('drop-in scenarios against %s', (_name, { default
   });
 
   it('using(resources, duration, routine) and using(resources, duration, settings, routine)', async () => {
-    const redlock = new Redlock(fx.clients, { automaticExtensionThreshold: 200 });
-    const value = await redlock.using(['dropin:using'], 500, async (signal) => {
+    // The extension is due 300 ms in and has 700 ms to land: room for a loaded machine.
+    const redlock = new Redlock(fx.clients, { automaticExtensionThreshold: 700 });
+    const value = await redlock.using(['dropin:using'], 1_000, async (signal) => {
       expect(await fx.admin(0).get('dropin:using')).toMatch(/^[0-9a-f]{32}$/);
       // Outlive the duration: the lock is extended automatically.
-      await sleep(800);
+      await sleep(1_300);
       expect(await fx.admin(1).get('dropin:using')).toMatch(/^[0-9a-f]{32}$/);
       if (signal.aborted) throw signal.error;
       return 'routine value';
     });
     expect(value).toBe('routine value');
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: 100, interval: 5 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
 
     const oops = new Error('routine failed');
     const thrown = await rejection(
@@ -118,7 +119,7 @@ describe.each(implementations)('drop-in scenarios against %s', (_name, { default
     );
     expect(thrown).toBe(oops);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: 100, interval: 5 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
   });
 
   it('extending an expired lock fails with ExecutionError "Cannot extend an already-expired lock."', async () => {
@@ -137,7 +138,7 @@ describe.each(implementations)('drop-in scenarios against %s', (_name, { default
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/^Duration must be an integer value in milliseconds\./);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: 100, interval: 5 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
   });
 
   it('is an EventEmitter whose quit() closes the clients', async () => {

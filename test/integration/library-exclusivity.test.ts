@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock, monotonicMs } from '../../src/index.js';
 import { findOverlaps, type HoldInterval } from './helpers/hold-intervals.js';
-import { lockKeys, waitReady, withServers } from './helpers/servers.js';
+import { lockKeys, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
 
 const RESOURCES = ['excl-a', 'excl-b', 'excl-c'];
 const TTL_MS = 500;
@@ -55,6 +55,7 @@ describe.each([
     const redlocks = clientSets.map((clients) => new Redlock(clients, SETTINGS));
     const intervals: HoldInterval[] = [];
     let gaveUp = 0;
+    const earlyGiveUps: number[] = [];
     let pastValidity = 0;
     let contended = 0;
     const deadlineMs = monotonicMs() + DEADLINE_MS;
@@ -69,6 +70,8 @@ describe.each([
           lock = await redlock.acquire([resource], TTL_MS);
         } catch (error) {
           if (!(error instanceof ExecutionError)) throw error;
+          // A give-up is only allowed once every retry was spent.
+          if (error.attemptCount !== SETTINGS.retryCount + 1) earlyGiveUps.push(error.attemptCount);
           gaveUp += 1;
           continue;
         }
@@ -91,6 +94,11 @@ describe.each([
         `(${contended} needed retries, ${gaveUp} gave up after retries, ${pastValidity} holds ran past validity)`,
     );
     expect(intervals.length).toBeGreaterThanOrEqual(target);
+    // Every acquirer that gave up had made retryCount + 1 attempts, never fewer; and with
+    // 101 attempts, jittered, against holds of at most HOLD_MS_MAX, none should give up at
+    // all (losing 101 jittered races in a row to a handful of rivals is far below 1e-9).
+    expect(earlyGiveUps).toEqual([]);
+    expect(gaveUp).toBe(0);
     // The acquirers really contended: many acquisitions waited for another holder.
     expect(contended).toBeGreaterThan(intervals.length / 10);
     for (const resource of RESOURCES) expect(intervals.filter((i) => i.resource === resource).length).toBeGreaterThan(target / RESOURCES.length / 2);
@@ -98,6 +106,6 @@ describe.each([
     expect(overlaps.slice(0, 5)).toEqual([]);
     expect(pastValidity).toBeLessThan(intervals.length / 100);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: 100, interval: 5 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
   });
 });

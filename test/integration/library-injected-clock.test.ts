@@ -13,6 +13,16 @@ function steppedClock(): { clock: () => number; add: (ms: number) => void } {
   return { clock: () => performance.now() + offsetMs, add: (ms) => (offsetMs += ms) };
 }
 
+/**
+ * A monotonic clock that stands still unless the test moves it: an acquisition then
+ * "takes" exactly the time the test adds, to the millisecond, however long the real round
+ * trips were.
+ */
+function frozenClock(): { clock: () => number; add: (ms: number) => void } {
+  let nowMs = 1_000_000;
+  return { clock: () => nowMs, add: (ms) => (nowMs += ms) };
+}
+
 describe('validity on an injected clock, against real servers', () => {
   const fx = withServers(3);
   resetAfterEach(fx);
@@ -44,14 +54,29 @@ describe('validity on an injected clock, against real servers', () => {
     expect(lockKeys(await fx.keysOnAllNodes())).toEqual([]);
   });
 
-  it('still accepts an attempt that leaves 1 ms of validity', async () => {
-    const stepped = steppedClock();
-    const redlock = new Redlock(fx.clients, { retryCount: 0, driftFactor: 0 }, { clock: stepped.clock });
-    const attempt = redlock.acquire(['tight'], TTL_MS);
-    stepped.add(TTL_MS - 200); // leaves ~198 ms minus the real round trip
-    const lock = await attempt;
-    expect(lock.validUntilMs - stepped.clock()).toBeGreaterThan(0);
-    await lock.release();
+  it('still accepts an attempt that leaves 1 ms of validity, and refuses one that leaves 0', async () => {
+    // driftFactor 0: the drift is Redis's 2 ms granularity alone, so validity = TTL - elapsed - 2.
+    const driftMs = 2;
+    for (const leftMs of [1, 0]) {
+      const frozen = frozenClock();
+      const redlock = new Redlock(fx.clients, { retryCount: 0, driftFactor: 0 }, { clock: frozen.clock });
+      const attempt = redlock.acquire([`tight-${leftMs}`], TTL_MS);
+      frozen.add(TTL_MS - driftMs - leftMs); // the attempt takes exactly this long on its clock
+      const outcome = await attempt.then(
+        (lock) => lock,
+        (caught: unknown) => caught,
+      );
+      if (leftMs === 1) {
+        expect(outcome).not.toBeInstanceOf(Error);
+        const lock = outcome as Awaited<typeof attempt>;
+        expect(lock.validUntilMs - frozen.clock()).toBe(1);
+        await lock.release();
+      } else {
+        expect(outcome).toBeInstanceOf(ExecutionError);
+        expect((outcome as ExecutionError).reason).toBe('validity');
+      }
+    }
+    expect(lockKeys(await fx.keysOnAllNodes())).toEqual([]);
   });
 
   it('refuses to extend once validity has passed on its clock, without asking the servers', async () => {

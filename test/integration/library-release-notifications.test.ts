@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { monotonicMs } from '../../src/clock.js';
 import { Redlock } from '../../src/index.js';
@@ -28,6 +29,32 @@ describe('releaseNotifications', () => {
       await lock.release();
     } finally {
       await waiter.quit();
+    }
+  });
+
+  it('wakes a waiter whose clients were made with lazyConnect (the subscriber connects by itself)', async () => {
+    const lazy = (): Redis[] =>
+      fx.servers.nodes.map((node) => {
+        const client = new Redis({ host: node.host, port: node.port, lazyConnect: true, maxRetriesPerRequest: 1 });
+        client.on('error', () => undefined);
+        return client;
+      });
+    const holderClients = lazy();
+    const waiterClients = lazy();
+    await Promise.all([...holderClients, ...waiterClients].map((client) => client.connect()));
+    const holder = new Redlock(holderClients, { releaseNotifications: true });
+    const waiter = new Redlock(waiterClients, { releaseNotifications: true, retryDelay: RETRY_DELAY_MS, retryJitter: 0 });
+    try {
+      const held = await holder.acquire(['lazy-wake'], TTL_MS);
+      const startMs = monotonicMs();
+      const waiting = waiter.acquire(['lazy-wake'], TTL_MS);
+      await sleep(100);
+      await held.release();
+      const lock = await waiting;
+      expect(monotonicMs() - startMs).toBeLessThan(RETRY_DELAY_MS / 2);
+      await lock.release();
+    } finally {
+      await Promise.all([holder.quit(), waiter.quit()]);
     }
   });
 

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock, quorumSize, type RedlockAbortSignal } from '../../src/index.js';
 import { rejection } from './helpers/outcomes.js';
-import { lockKeys, resetAfterEach, sleep, withServers } from './helpers/servers.js';
+import { lockKeys, resetAfterEach, sleep, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
 
-const TTL_MS = 600;
-/** Extend 300 ms before validity ends: room for retries and a busy event loop. */
-const SETTINGS = { automaticExtensionThreshold: 300, retryDelay: 5, retryJitter: 0 } as const;
+const TTL_MS = 800;
+/**
+ * Extend 600 ms before validity ends: an extension is due every ~200 ms and has 600 ms to
+ * land, so an event loop stalled for half a second on a loaded machine still keeps the lock.
+ */
+const SETTINGS = { automaticExtensionThreshold: 600, retryDelay: 5, retryJitter: 0 } as const;
 /** Longest a routine waits for its signal to abort. */
 const ABORT_WAIT_MS = 3_000;
 
@@ -50,7 +53,7 @@ describe.each([1, 3, 5])('using with N = %i', (count) => {
     // Same value on every node at every look, well past the TTL.
     for (const look of seen) expect(look).toEqual(indexes.map(() => value));
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: 100, interval: 5 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
   });
 
   it('takes its settings as the third argument (v5 overload) and releases after the routine throws', async () => {
@@ -66,7 +69,7 @@ describe.each([1, 3, 5])('using with N = %i', (count) => {
     expect(error).toBe(oops);
     expect(heldInside.every((v) => v !== null)).toBe(true);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: 100, interval: 5 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
   });
 
   it('aborts the signal with signal.error when a majority of nodes goes away', async () => {
@@ -120,6 +123,6 @@ describe.each([1, 3, 5])('using with N = %i', (count) => {
     });
     expect(result).toEqual({ aborted: true, error: why });
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: 100, interval: 5 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
   });
 });

@@ -46,6 +46,10 @@ afterAll(async () => {
 
 describe('clockJump', () => {
   it('shortens every lock key by the jump and expires the short ones, on that node only', async () => {
+    // Time passes between the SETs and each read: `aged()` is how much, at most, so each
+    // bound below is exact up to the 1 ms rounding of PTTL, however slow the machine.
+    const setMs = performance.now();
+    const aged = (): number => performance.now() - setMs + 1;
     await node0().set('long', 'v', 'PX', 5_000);
     await node0().set('short', 'v', 'PX', 300);
     await node0().set('forever', 'v');
@@ -57,27 +61,29 @@ describe('clockJump', () => {
     await nemesis.inject(context());
     const pttl = await node0().pttl('long');
     expect(pttl).toBeLessThanOrEqual(4_000);
-    expect(pttl).toBeGreaterThan(3_700);
+    expect(pttl).toBeGreaterThanOrEqual(4_000 - aged());
     expect(await node0().exists('short')).toBe(0);
     expect(await node0().pttl('forever')).toBe(-1);
-    expect(await node0().pttl('long:fence')).toBeGreaterThan(4_700);
-    expect(await node1().pttl('long')).toBeGreaterThan(4_700);
+    // Fence counters and the other node are not moved: only real time has passed for them.
+    expect(await node0().pttl('long:fence')).toBeGreaterThanOrEqual(5_000 - aged());
+    expect(await node1().pttl('long')).toBeGreaterThanOrEqual(5_000 - aged());
     expect(events[0]?.detail).toBe('node 0 clock +1000 ms: 1 lock keys moved, 1 expired');
     // Idempotent: a second inject does not jump again.
     await nemesis.inject(context());
-    expect(await node0().pttl('long')).toBeGreaterThan(3_700);
+    expect(await node0().pttl('long')).toBeGreaterThanOrEqual(4_000 - aged());
     await nemesis.heal(context());
     expect(events.map((event) => event.type)).toEqual(['start', 'stop']);
   });
 
   it('touches only keys matching the pattern, and a backward jump lengthens', async () => {
+    const setMs = performance.now();
     await node0().set('lock:a', 'v', 'PX', 2_000);
     await node0().set('other', 'v', 'PX', 2_000);
     const nemesis = clockJump({ node: 0, jumpMs: -1_000, keyPattern: 'lock:*' });
     active = nemesis;
     await nemesis.setup(context());
     await nemesis.inject(context());
-    expect(await node0().pttl('lock:a')).toBeGreaterThan(2_700);
+    expect(await node0().pttl('lock:a')).toBeGreaterThanOrEqual(3_000 - (performance.now() - setMs) - 1);
     expect(await node0().pttl('other')).toBeLessThanOrEqual(2_000);
   });
 
@@ -89,48 +95,87 @@ describe('clockJump', () => {
 });
 
 describe('clockRate', () => {
-  it('x3 makes lock keys age three times as fast until heal', async () => {
+  /**
+   * Runs clockRate on node 0 for `forMs` while node 1 keeps real time, with a 10 s key on
+   * each, and returns what the assertions need: how far node 0's key fell behind node 1's,
+   * what the nemesis reports it shaved, and the skew of the measurement itself (the two
+   * SETs and the two PTTLs are each sent together; whatever time separates them is the
+   * most the comparison can be off by, plus 1 ms of PTTL rounding per read).
+   */
+  async function rateRun(rate: number, tickMs: number, forMs: number) {
+    const setStartMs = performance.now();
     await Promise.all([node0().set('lock', 'v', 'PX', 10_000), node1().set('lock', 'v', 'PX', 10_000)]);
-    const nemesis = clockRate({ node: 0, rate: 3, tickMs: 20 });
+    const setSkewMs = performance.now() - setStartMs;
+    const nemesis = clockRate({ node: 0, rate, tickMs });
     active = nemesis;
     await nemesis.setup(context());
+    const injectMs = performance.now();
     await nemesis.inject(context());
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, forMs));
     await nemesis.heal(context());
+    const injectedMs = performance.now() - injectMs;
+    const readStartMs = performance.now();
     const [fast, real] = await Promise.all([node0().pttl('lock'), node1().pttl('lock')]);
-    // Real time passed on both; node 0 also lost 2 x (time injected), about 1000 ms.
-    expect(real - fast).toBeGreaterThan(800);
-    expect(real - fast).toBeLessThan(1_300);
-    // After heal node 0 ages at the real rate again.
+    const readSkewMs = performance.now() - readStartMs;
+    const match = /after (\d+) ticks, (\d+) ms shaved/.exec(events[1]?.detail ?? '');
+    return {
+      behindMs: real - fast,
+      ticks: Number(match?.[1]),
+      shavedMs: Number(match?.[2]),
+      injectedMs,
+      skewMs: setSkewMs + readSkewMs + 2,
+    };
+  }
+
+  it('x3 makes lock keys age three times as fast until heal', async () => {
+    const tickMs = 20;
+    const run3 = await rateRun(3, tickMs, 500);
+    // Node 0's key is behind by exactly what the nemesis shaved, give or take the skew.
+    expect(Math.abs(run3.behindMs - run3.shavedMs)).toBeLessThanOrEqual(run3.skewMs);
+    // It shaves (rate - 1) x real time: never more than the injected time allows, and at
+    // least (rate - 1) x tickMs for each tick it made (a tick never fires before tickMs).
+    expect(run3.shavedMs).toBeLessThanOrEqual(2 * run3.injectedMs + 1);
+    expect(run3.ticks).toBeGreaterThan(0);
+    expect(run3.shavedMs).toBeGreaterThanOrEqual(2 * run3.ticks * (tickMs - 1) - 1);
+    // After heal node 0 ages at the real rate again: the gap stays where it was.
     await new Promise((resolve) => setTimeout(resolve, 300));
+    const readStartMs = performance.now();
     const [fastAfter, realAfter] = await Promise.all([node0().pttl('lock'), node1().pttl('lock')]);
-    expect(Math.abs(realAfter - fastAfter - (real - fast))).toBeLessThan(30);
+    const readSkewMs = performance.now() - readStartMs;
+    expect(Math.abs(realAfter - fastAfter - run3.behindMs)).toBeLessThanOrEqual(run3.skewMs + readSkewMs + 2);
     expect(events.map((event) => event.type)).toEqual(['start', 'stop']);
     expect(events[1]?.detail).toMatch(/node 0 clock back to x1 after \d+ ticks/);
   });
 
   it('x1.1 adds up sub-millisecond shaves exactly', async () => {
-    await Promise.all([node0().set('lock', 'v', 'PX', 10_000), node1().set('lock', 'v', 'PX', 10_000)]);
-    const nemesis = clockRate({ node: 0, rate: 1.1, tickMs: 10 });
-    active = nemesis;
-    await nemesis.setup(context());
-    await nemesis.inject(context());
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    await nemesis.heal(context());
-    const [fast, real] = await Promise.all([node0().pttl('lock'), node1().pttl('lock')]);
-    // 0.1 x 600 ms = 60 ms (each tick shaves ~1 ms: without the carry it would shave 0).
-    expect(real - fast).toBeGreaterThan(40);
-    expect(real - fast).toBeLessThan(85);
+    const tickMs = 10;
+    const run11 = await rateRun(1.1, tickMs, 600);
+    expect(Math.abs(run11.behindMs - run11.shavedMs)).toBeLessThanOrEqual(run11.skewMs);
+    // 0.1 x the real time; each tick is worth about 1 ms, so without the carry of the
+    // remainder the total would come out short (or zero for ticks under 10 ms).
+    expect(run11.shavedMs).toBeLessThanOrEqual(0.1 * run11.injectedMs + 1);
+    expect(run11.ticks).toBeGreaterThan(0);
+    expect(run11.shavedMs).toBeGreaterThanOrEqual(Math.floor(0.1 * run11.ticks * (tickMs - 1)) - 1);
   });
 
-  it('expires keys whose emulated time runs out', async () => {
-    await node0().set('lock', 'v', 'PX', 600);
-    const nemesis = clockRate({ node: 0, rate: 5, tickMs: 20 });
+  it('expires keys whose emulated time runs out, before their real TTL', async () => {
+    const rate = 5;
+    const ttlMs = 3_000;
+    const setMs = performance.now();
+    await node0().set('lock', 'v', 'PX', ttlMs);
+    const nemesis = clockRate({ node: 0, rate, tickMs: 20 });
     active = nemesis;
     await nemesis.setup(context());
     await nemesis.inject(context());
-    await new Promise((resolve) => setTimeout(resolve, 200)); // 200 ms real = 1000 ms emulated
+    while ((await node0().exists('lock')) === 1 && performance.now() - setMs < ttlMs) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const goneMs = performance.now() - setMs;
+    // Gone once its emulated time ran out (ttlMs / rate of real time), and so before the
+    // real TTL would have removed it.
     expect(await node0().exists('lock')).toBe(0);
+    expect(goneMs).toBeGreaterThanOrEqual(ttlMs / rate - 1);
+    expect(goneMs).toBeLessThan(ttlMs);
   });
 
   it('validates its parameters', () => {

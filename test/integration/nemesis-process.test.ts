@@ -8,6 +8,10 @@ import { probe, probePing } from '../../sim/testbed/probe.js';
 import { startEmbeddedTestbed, type Testbed } from '../../sim/testbed/testbed.js';
 
 // Crashes and pauses of real redis-server processes, and pauses of real child processes.
+// Timing is asserted as ordering (a fault lasts at least its setting) and with generous
+// bounds for "it happens at all", never as how fast this machine is.
+/** How long a running ticker child may take to write a tick (it ticks every 10 ms). */
+const TICK_WAIT_MS = 5_000;
 let testbed: Testbed | undefined;
 const events: FaultEvent[] = [];
 let active: Nemesis | undefined;
@@ -78,12 +82,14 @@ describe('crash', () => {
   it('delayed restart keeps the node down for more than the TTL, even if healed early', async () => {
     const nemesis = crash({ node: 2, restart: 'delayed', delayMs: 400, persistence: 'none' });
     await probe(direct(2), ['SET', 'held', 'yes'], 1_000);
+    const beforeCrashMs = performance.now();
     const ctx = await run(nemesis, context(300));
-    const crashedAt = performance.now();
     expect(bed().redis!.node(2).running).toBe(false);
     expect((await probePing(direct(2), 300)).ok).toBe(false);
     await nemesis.heal(ctx);
-    expect(performance.now() - crashedAt).toBeGreaterThanOrEqual(350);
+    // The crash came after beforeCrashMs, and heal waits delayMs from the crash.
+    expect(performance.now() - beforeCrashMs).toBeGreaterThanOrEqual(400);
+    expect(Number(/back after (\d+) ms/.exec(events.at(-1)?.detail ?? '')?.[1])).toBeGreaterThanOrEqual(400);
     expect(await probePing(direct(2), 1_000)).toMatchObject({ ok: true });
     expect(await probe(direct(2), ['GET', 'held'], 1_000)).toMatchObject({ ok: true, reply: '$-1' });
     expect(events.at(-1)?.detail).toMatch(/node 2 back after \d+ ms/);
@@ -112,11 +118,17 @@ describe('nodePause', () => {
   });
 
   it('continues by itself after pauseMs', async () => {
-    await run(nodePause({ node: 1, pauseMs: 200 }));
-    expect((await probePing(direct(1), 100)).ok).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(await probePing(direct(1), 1_000)).toMatchObject({ ok: true });
-    expect(events.map((event) => event.type)).toEqual(['start', 'stop']);
+    const pauseMs = 200;
+    const startedMs = performance.now();
+    await run(nodePause({ node: 1, pauseMs }));
+    // A PING sent during the pause waits in the kernel's queue and is answered when the
+    // process continues: so its answer comes no sooner than pauseMs after the inject
+    // began, however slow this machine is, and it comes at all (bounded by the probe).
+    const probeStartMs = performance.now();
+    const reply = await probePing(direct(1), 25 * pauseMs);
+    expect(reply).toMatchObject({ ok: true, reply: '+PONG' });
+    expect(probeStartMs + reply.elapsedMs - startedMs).toBeGreaterThanOrEqual(pauseMs);
+    await expect.poll(() => events.map((event) => event.type), { timeout: 25 * pauseMs }).toEqual(['start', 'stop']);
   });
 });
 
@@ -142,6 +154,22 @@ describe('clientPause', () => {
     return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.charAt(0);
   }
 
+  /** Whether the child writes a tick within `ms` (bounded; a running child ticks every 10 ms). */
+  function ticksWithin(child: ChildProcess, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        child.stdout!.off('data', onData);
+        resolve(false);
+      }, ms);
+      const onData = (): void => {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve(true);
+      };
+      child.stdout!.on('data', onData);
+    });
+  }
+
   async function ticksDuring(child: ChildProcess, ms: number): Promise<number> {
     let ticks = 0;
     const count = (chunk: Buffer) => (ticks += chunk.length);
@@ -163,7 +191,7 @@ describe('clientPause', () => {
       { pid: a.pid!, group: 0 },
       { pid: b.pid!, group: 1 },
     ];
-    expect(await ticksDuring(b, 150)).toBeGreaterThan(3);
+    expect(await ticksWithin(b, TICK_WAIT_MS)).toBe(true);
     const nemesis = clientPause({ pauseMs: 10_000 }); // 'one': random 0.99 picks the last worker
     const ctx = await run(nemesis);
     expect(state(b.pid!)).toBe('T');
@@ -172,17 +200,22 @@ describe('clientPause', () => {
     expect(await ticksDuring(b, 200)).toBe(0);
     await nemesis.heal(ctx);
     expect(state(b.pid!)).not.toBe('T');
-    expect(await ticksDuring(b, 150)).toBeGreaterThan(3);
+    expect(await ticksWithin(b, TICK_WAIT_MS)).toBe(true);
     expect(events.map((event) => event.type)).toEqual(['start', 'stop']);
     expect(events[0]!.detail).toContain(`pid ${b.pid}`);
   });
 
   it('continues by itself after pauseMs, and teardown continues every worker', async () => {
-    const nemesis = clientPause({ pauseMs: 150, workers: [0] });
+    const pauseMs = 150;
+    const nemesis = clientPause({ pauseMs, workers: [0] });
+    const startedMs = performance.now();
     await run(nemesis);
     expect(state(workers[0]!.pid)).toBe('T');
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // It continues by itself (bounded wait), and not before pauseMs since the inject began.
+    const deadline = performance.now() + 25 * pauseMs;
+    while (state(workers[0]!.pid) === 'T' && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(state(workers[0]!.pid)).not.toBe('T');
+    expect(performance.now() - startedMs).toBeGreaterThanOrEqual(pauseMs);
     process.kill(workers[1]!.pid, 'SIGSTOP'); // stopped by someone else
     await nemesis.teardown(context());
     active = undefined;

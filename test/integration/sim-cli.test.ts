@@ -57,4 +57,26 @@ describe('redquorum sim (CLI)', () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/unknown scenario "no-such-scenario".*baseline/);
   }, 30_000);
+
+  it('writes every count of every row with --json', async () => {
+    const jsonPath = join(outDir, 'counts.json');
+    const run = await runCli(['sim', 'baseline', '--seed', '78', '--duration', '2', '--workers', '2', '--out', outDir, '--json', jsonPath], 45_000);
+    expect(run.code, run.stderr).toBe(0);
+    const counts = JSON.parse(readFileSync(jsonPath, 'utf8')) as { seed: number; scenarios: { scenario: string; status: string; observed: Record<string, unknown> }[] };
+    expect(counts.seed).toBe(78);
+    expect(counts.scenarios.map((s) => [s.scenario, s.status])).toEqual([['baseline', 'pass']]);
+    for (const key of ['lockViolations', 'tokenRegressions', 'registers', 'acquisitionsByGroup', 'acquisitions', 'availability', 'acquireP99Ms']) {
+      expect(counts.scenarios[0]?.observed, key).toHaveProperty(key);
+    }
+  }, 60_000);
+
+  it('says in one plain line why the lab could not start, with no stack trace, and exits 3', async () => {
+    // Port 1 on loopback: nothing listens there, so the explicit testbed cannot connect.
+    const run = await runCli(['sim', 'baseline', '--redis', '127.0.0.1:1', '--toxiproxy', 'http://127.0.0.1:1', '--resource', '127.0.0.1:1', '--out', outDir], 30_000);
+    expect(run.code).toBe(3);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines, run.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^redquorum: the lab could not start its testbed: .+/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  }, 40_000);
 });

@@ -14,6 +14,8 @@ import { startEmbeddedTestbed, type Testbed } from '../../sim/testbed/testbed.js
 // its API): the runner's next Toxiproxy call times out, the server is restarted with every
 // proxy, the run carries on, and the verdict says what happened.
 const SEED = 5_150;
+/** The bound on each Toxiproxy call, so the hang is noticed 2 s in (the lab's default is 5 s). */
+const CALL_TIMEOUT_MS = 2_000;
 
 describe('a scenario survives a hung toxiproxy-server, and says so', () => {
   let testbed: Testbed | undefined;
@@ -22,7 +24,7 @@ describe('a scenario survives a hung toxiproxy-server, and says so', () => {
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'redquorum-sim-hang-'));
-    testbed = await startEmbeddedTestbed({ nodes: 5, groups: 1 });
+    testbed = await startEmbeddedTestbed({ nodes: 5, groups: 1, toxiproxyCallTimeoutMs: CALL_TIMEOUT_MS });
   });
   afterAll(async () => {
     if (stoppedPid !== undefined) {
@@ -41,8 +43,8 @@ describe('a scenario survives a hung toxiproxy-server, and says so', () => {
     const bed = testbed;
     const [scenario] = selectScenarios(['partition-minority']);
     if (!scenario) throw new Error('partition-minority is missing');
-    // Long enough that the run goes on after the hang (5 s) and the restart.
-    const settings = resolveSettings({ seed: SEED, short: true, durationS: 16 });
+    // Long enough that the run goes on after the hang (CALL_TIMEOUT_MS) and the restart.
+    const settings = resolveSettings({ seed: SEED, short: true, durationS: 10 });
     const result = await runScenario(bed, scenario, {
       settings,
       outDir: join(outDir, scenario.id),
@@ -67,13 +69,18 @@ describe('a scenario survives a hung toxiproxy-server, and says so', () => {
     expect(after.length, context).toBeGreaterThan(50);
     expect(result.observed.problems, context).toEqual([]);
     expect(result.observed.lockViolations, context).toBe(0);
-    expect(result.observed.outOfOrderAccepted, context).toBe(0);
+    expect(result.observed.tokenRegressions, context).toBe(0);
+    expect(result.observed.registers.every((register) => register.valid === true), context).toBe(true);
     expect(result.judgement.safetyOk, context).toBe(true);
+    // A minority partition is safe and live: the restart changes neither, so the verdict
+    // is a pass, marked as one with a harness note.
+    expect(result.judgement.status, context).toBe('pass');
     // The verdict row never hides it: "PASS*" and the note under the table.
     const row = toVerdictRow(result);
+    expect(row.pass).toBe(true);
     expect(row.observed).toContain('toxiproxy-server hung and was restarted');
     const table = renderVerdictTable([row]);
-    expect(table).toMatch(/partition-minority .*(PASS|FAIL)\*\n/);
+    expect(table).toMatch(/partition-minority .*PASS\*\n/);
     expect(table).toContain('* harness notes:');
   }, 60_000);
 });

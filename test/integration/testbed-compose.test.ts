@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { COMPOSE_HOST, COMPOSE_TOXIPROXY_API_PORT } from '../../sim/testbed/compose-layout.js';
+import { COMPOSE_GROUP_COUNT, COMPOSE_HOST, COMPOSE_TOXIPROXY_API_PORT } from '../../sim/testbed/compose-layout.js';
 import { connectComposeTestbed } from '../../sim/testbed/testbed.js';
 
 // No Docker engine here: compose.yaml itself is checked statically (test/unit/compose.test.ts).
@@ -19,7 +19,7 @@ function listening(host: string, port: number): Promise<boolean> {
 
 describe('compose testbed', () => {
   it('rejects more groups than compose.yaml publishes', async () => {
-    await expect(connectComposeTestbed({ groups: 3 })).rejects.toThrow(/groups must be an integer from 1 to 2/);
+    await expect(connectComposeTestbed({ groups: COMPOSE_GROUP_COUNT + 1 })).rejects.toThrow(new RegExp(`groups must be an integer from 1 to ${COMPOSE_GROUP_COUNT}`));
   });
 
   it('says to start the services when Toxiproxy is not up', async (context) => {

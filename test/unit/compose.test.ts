@@ -16,6 +16,7 @@ import {
   composeNodes,
   composeProxies,
 } from '../../sim/testbed/compose-layout.js';
+import { CATALOG_GROUPS_MAX } from '../../sim/scenarios/catalog.js';
 import { REPO_ROOT } from '../../sim/testbed/tools.js';
 
 // There is no Docker engine here, so compose.yaml is checked statically against the one
@@ -126,8 +127,12 @@ describe('sim/testbed/compose/toxiproxy.json', () => {
 });
 
 describe('compose layout', () => {
+  it('has as many client groups as the largest catalog scenario uses', () => {
+    expect(COMPOSE_GROUP_COUNT).toBeGreaterThanOrEqual(CATALOG_GROUPS_MAX);
+  });
+
   it('rejects more groups than compose.yaml publishes', () => {
     expect(() => composeProxies(COMPOSE_GROUP_COUNT + 1)).toThrow(RangeError);
-    expect(() => composeProxies(0)).toThrow(/groups must be an integer from 1 to 2/);
+    expect(() => composeProxies(0)).toThrow(new RegExp(`groups must be an integer from 1 to ${COMPOSE_GROUP_COUNT}`));
   });
 });

@@ -1,47 +1,38 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
-import { killAndWait, track } from '../../../sim/testbed/child-processes.js';
-import { freePort } from '../../../sim/testbed/free-port.js';
+import { track } from '../../../sim/testbed/child-processes.js';
+import { RedisServers, type RedisNode } from '../../../sim/testbed/redis-servers.js';
 import { findTool } from '../../../sim/testbed/tools.js';
 
-/** How long a cluster may take to start, join and agree (it takes about 1-2 s). */
+/** How long a cluster may take to join and agree (it takes about 1-2 s). */
 const CLUSTER_READY_TIMEOUT_MS = 20_000;
 const POLL_MS = 50;
+const SLOT_MAX = 16_383;
 /** Masters of one test cluster: enough to spread slots, few enough to start fast. */
 export const MASTERS_DEFAULT = 3;
-
-interface ClusterNode {
-  readonly port: number;
-  readonly busPort: number;
-  child: ChildProcess | undefined;
-}
+const MASTERS_MAX = 7;
 
 /**
- * A real Redis Cluster on loopback: `masters` redis-server processes with
- * `--cluster-enabled yes`, joined by `redis-cli --cluster create ... --cluster-replicas 0`.
- * Every process is tracked, so it dies with the test process whatever happens.
+ * A real Redis Cluster on loopback: `masters` cluster-enabled redis-servers, each started
+ * by the testbed on a port it bound and proven to be the spawned process. Three or more
+ * are joined by `redis-cli --cluster create ... --cluster-replicas 0`; a single master
+ * (which redis-cli refuses to join) claims every slot itself. Every process is tracked,
+ * so it dies with the test process whatever happens.
  */
 export class RedisCluster {
-  private constructor(
-    readonly nodes: readonly ClusterNode[],
-    private readonly dir: string,
-  ) {}
+  private constructor(private readonly servers: RedisServers) {}
 
   static async start(masters = MASTERS_DEFAULT): Promise<RedisCluster> {
-    const dir = mkdtempSync(join(tmpdir(), 'redquorum-cluster-'));
-    const nodes: ClusterNode[] = [];
-    // The bus port is chosen too (cluster-port), so port + 10000 need not be free.
-    for (let index = 0; index < masters; index += 1) nodes.push({ port: await freePort(), busPort: await freePort(), child: undefined });
-    const cluster = new RedisCluster(nodes, dir);
+    if (!Number.isInteger(masters) || masters < 1 || masters === 2 || masters > MASTERS_MAX) {
+      throw new RangeError(`masters must be 1 or an integer from 3 to ${MASTERS_MAX}, got ${String(masters)}`);
+    }
+    const cluster = new RedisCluster(await RedisServers.start({ count: masters, cluster: true }));
     try {
-      for (const node of nodes) node.child = startNode(node, dir);
-      await Promise.all(nodes.map((node) => waitFor(() => ping(node.port), `node ${node.port} to answer`)));
-      await runCli(['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '0', '--cluster-yes']);
-      await Promise.all(nodes.map((node) => waitFor(() => clusterOk(node.port), `node ${node.port} to see cluster_state:ok`)));
+      const ports = cluster.ports;
+      if (masters === 1) await withClient(ports[0]!, (client) => client.call('CLUSTER', 'ADDSLOTSRANGE', '0', String(SLOT_MAX)));
+      else await runCli(['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes']);
+      await Promise.all(ports.map((port) => waitFor(() => clusterOk(port), `node ${port} to see cluster_state:ok`)));
     } catch (error) {
       await cluster.stop();
       throw error;
@@ -49,48 +40,58 @@ export class RedisCluster {
     return cluster;
   }
 
+  /** The masters, in the order they were given to redis-cli. */
+  get nodes(): readonly RedisNode[] {
+    return this.servers.nodes;
+  }
+
+  get ports(): number[] {
+    return this.servers.nodes.map((node) => node.port);
+  }
+
   /** The nodes a Cluster client is given; the first one names the cluster. */
   get startupNodes(): { host: string; port: number }[] {
-    return this.nodes.map((node) => ({ host: '127.0.0.1', port: node.port }));
+    return this.ports.map((port) => ({ host: '127.0.0.1', port }));
   }
 
   get address(): string {
-    return `127.0.0.1:${this.nodes[0]!.port}`;
+    return `127.0.0.1:${this.ports[0]!}`;
   }
 
   /** kill -9 one master: its slots become unavailable (no replicas). */
   async kill(index: number): Promise<void> {
-    const node = this.nodes[index];
-    if (!node) throw new RangeError(`node index must be from 0 to ${this.nodes.length - 1}, got ${index}`);
-    if (node.child) await killAndWait(node.child);
-    node.child = undefined;
+    await this.servers.node(index).crash();
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.nodes.map((node) => (node.child ? killAndWait(node.child) : undefined)));
-    rmSync(this.dir, { recursive: true, force: true });
+    await this.servers.stop();
   }
 }
 
-function startNode(node: ClusterNode, dir: string): ChildProcess {
-  const args = [
-    '--port', String(node.port),
-    '--cluster-port', String(node.busPort),
-    '--bind', '127.0.0.1',
-    '--cluster-enabled', 'yes',
-    '--cluster-config-file', join(dir, `nodes-${node.port}.conf`),
-    '--cluster-node-timeout', '1000',
-    // A killed master takes only its own slots down; the others keep serving.
-    '--cluster-require-full-coverage', 'no',
-    '--dir', dir,
-    '--save', '',
-    '--appendonly', 'no',
-    '--protected-mode', 'no',
-    '--loglevel', 'warning',
-  ];
-  const child = spawn(findTool('redis-server'), args, { stdio: 'ignore' });
-  track(child);
-  return child;
+/** `count` independent one-master Redis Clusters: the smallest real clusters a Redlock runs on. */
+export class ClusterServers {
+  private constructor(private readonly clusters: readonly RedisCluster[]) {}
+
+  static async start(count: number): Promise<ClusterServers> {
+    if (!Number.isInteger(count) || count < 1 || count > MASTERS_MAX) throw new RangeError(`count must be an integer from 1 to ${MASTERS_MAX}, got ${String(count)}`);
+    const started = await Promise.allSettled(Array.from({ length: count }, () => RedisCluster.start(1)));
+    const clusters = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) {
+      await Promise.all(clusters.map((cluster) => cluster.stop()));
+      throw failed.reason;
+    }
+    return new ClusterServers(clusters);
+  }
+
+  /** Each cluster's one port. */
+  get ports(): number[] {
+    return this.clusters.map((cluster) => cluster.ports[0]!);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.clusters.map((cluster) => cluster.stop()));
+  }
 }
 
 function runCli(args: string[]): Promise<void> {
@@ -114,10 +115,6 @@ async function withClient<T>(port: number, use: (client: Redis) => Promise<T>): 
   } finally {
     client.disconnect();
   }
-}
-
-async function ping(port: number): Promise<boolean> {
-  return withClient(port, async (client) => (await client.ping()) === 'PONG').catch(() => false);
 }
 
 async function clusterOk(port: number): Promise<boolean> {

@@ -8,6 +8,13 @@ const RECONNECT_STEP_MS = 20;
 const RECONNECT_MAX_MS = 200;
 /** A client gives up reconnecting after this many tries (about a minute), so nothing retries forever. */
 const RECONNECT_TRIES_MAX = 300;
+/**
+ * How long to poll for a released lock's keys to be gone. A release resolves at a quorum;
+ * the remaining nodes' deletions land a moment later, each bounded by the release's node
+ * timeout. A poll ends as soon as they have landed, so a generous bound costs nothing on a
+ * quiet machine and keeps a loaded one from failing by chance.
+ */
+export const RELEASE_LANDS_MS = 2_000;
 /** How long waitReady() waits for clients to reconnect after a restart. */
 const READY_TIMEOUT_MS = 10_000;
 

@@ -1,4 +1,4 @@
-import type { FaultEvent, HistoryEvent, Op, WriteResult } from '../../../sim/history/types.js';
+import type { FaultEvent, HistoryEvent, Op, RegisterKind, WriteResult } from '../../../sim/history/types.js';
 
 /**
  * Builds hand-written histories for the checker tests: each helper records an
@@ -18,29 +18,35 @@ export class HistoryBuilder {
     resource?: string;
     invokeMs: number;
     okMs: number;
-    validUntilMs: number;
+    /** Omitted: a client that claims no validity. */
+    validUntilMs?: number;
     fence?: string;
+    group?: number;
+    ttlMs?: number;
   }): this {
     const resource = a.resource ?? 'r0';
-    this.op({ type: 'invoke', f: 'acquire', worker: a.worker, resource, lockId: a.lockId, timeMs: a.invokeMs });
+    const group = a.group ?? 0;
+    this.op({ type: 'invoke', f: 'acquire', worker: a.worker, group, resource, lockId: a.lockId, timeMs: a.invokeMs, ...(a.ttlMs === undefined ? {} : { ttlMs: a.ttlMs }) });
     const fence = a.fence === undefined ? {} : { fence: a.fence };
     this.op({
       type: 'ok',
       f: 'acquire',
       worker: a.worker,
+      group,
       resource,
       lockId: a.lockId,
       timeMs: a.okMs,
-      validUntilMs: a.validUntilMs,
+      ...(a.validUntilMs === undefined ? {} : { validUntilMs: a.validUntilMs }),
       ...fence,
     });
     return this;
   }
 
   /** An acquire that did not succeed: `fail` (certainly not held) or `info` (unknown). */
-  acquireNot(a: { worker: number; lockId: string; resource?: string; invokeMs: number; endMs: number; type: 'fail' | 'info' }): this {
+  acquireNot(a: { worker: number; lockId: string; resource?: string; invokeMs: number; endMs: number; type: 'fail' | 'info' | 'pending'; ttlMs?: number }): this {
     const resource = a.resource ?? 'r0';
-    this.op({ type: 'invoke', f: 'acquire', worker: a.worker, resource, lockId: a.lockId, timeMs: a.invokeMs });
+    this.op({ type: 'invoke', f: 'acquire', worker: a.worker, resource, lockId: a.lockId, timeMs: a.invokeMs, ...(a.ttlMs === undefined ? {} : { ttlMs: a.ttlMs }) });
+    if (a.type === 'pending') return this;
     this.op({ type: a.type, f: 'acquire', worker: a.worker, resource, lockId: a.lockId, timeMs: a.endMs, error: 'no quorum' });
     return this;
   }
@@ -62,10 +68,15 @@ export class HistoryBuilder {
     seq: number;
     fence?: string;
     read: number;
+    register?: RegisterKind;
+    /** The same critical section's answers from the control registers. */
+    controls?: readonly { register: RegisterKind; accepted: boolean; seq: number; read: number }[];
   }): this {
     const resource = w.resource ?? 'r0';
     this.op({ type: 'invoke', f: 'write', worker: w.worker, resource, lockId: w.lockId, timeMs: w.invokeMs });
-    const write: WriteResult = { accepted: w.accepted, seq: w.seq, fence: w.fence ?? '', read: w.read, wrote: w.read + 1 };
+    const fence = w.fence ?? '';
+    const write: WriteResult = { register: w.register ?? (fence === '' ? 'none' : 'kleppmann'), accepted: w.accepted, seq: w.seq, fence, read: w.read, wrote: w.read + 1 };
+    const controlWrites = (w.controls ?? []).map((c): WriteResult => ({ register: c.register, accepted: c.accepted, seq: c.seq, fence, read: c.read, wrote: c.read + 1 }));
     this.op({
       type: w.accepted ? 'ok' : 'fail',
       f: 'write',
@@ -74,6 +85,7 @@ export class HistoryBuilder {
       lockId: w.lockId,
       timeMs: w.doneMs ?? w.invokeMs + 5,
       write,
+      ...(controlWrites.length === 0 ? {} : { controlWrites }),
     });
     return this;
   }

@@ -33,8 +33,8 @@ describe('renderHtmlReport', () => {
     expect(section).toContain('<g class="fault"><title>fault clock-jump: node 2 wall clock +2000 ms');
     expect(section).toMatch(/<g class="violation"><title>LOCK VIOLATION on r0: worker 1 \(w1-b, fence 33\) and worker 2 \(w2-a, fence 34\) both held it for 194\.0 ms/);
     expect(section).toContain('class="stale-write"');
-    expect(section).toContain('stale write REJECTED by the resource: worker 1, lockId w1-b, fence 33');
-    expect(section).toContain('Close-up: the first lock violation, on r0 (workers 1 and 2), and the stale write the fenced resource rejected (worker 1, fence 33)');
+    expect(section).toContain('stale write REJECTED by the register: worker 1, lockId w1-b, fence 33');
+    expect(section).toContain('Close-up: the first lock violation, on r0 (workers 1 and 2), and the stale write the fenced register rejected (worker 1, fence 33)');
     expect(section).toContain('two holders at once: 194 ms');
     // The second holder is drawn on the lane's second row, so both bars are visible.
     const bars = [...section.matchAll(/<rect class="bar[^"]*" x="[\d.]+" y="([\d.]+)"[^>]*><title>worker (\d)/g)];
@@ -56,7 +56,7 @@ describe('renderHtmlReport', () => {
     h.write({ worker: 4, lockId: 'd', resource: 'r1', invokeMs: 3110, accepted: true, seq: 1, fence: '6', read: 0 });
     h.write({ worker: 3, lockId: 'c', resource: 'r1', invokeMs: 3200, doneMs: 3210, accepted: false, seq: 0, fence: '5', read: 0 });
     const page = renderHtmlReport({ seed: 1, command: 'c', scenarios: [scenario('clock-jump', h.events)] });
-    expect(page).toContain('Close-up: a lock violation, on r1 (workers 3 and 4), and the stale write the fenced resource rejected (worker 3, fence 5)');
+    expect(page).toContain('Close-up: a lock violation, on r1 (workers 3 and 4), and the stale write the fenced register rejected (worker 3, fence 5)');
     const closeUp = page.slice(page.indexOf('<h3>Close-up'));
     expect(closeUp).toContain('class="stale-write"');
     expect(closeUp).not.toContain('worker 1 (a');
@@ -97,7 +97,7 @@ describe('renderHtmlReport', () => {
   it('marks the late write of a paused holder', () => {
     const section = html.slice(html.indexOf('id="scenario-3"'));
     expect(section).toContain('class="late-write"');
-    expect(section).toMatch(/LATE: invoked 1122\.0 ms after its validity ended/);
+    expect(section).toMatch(/LATE: reached the register 1132\.0 ms after its validity ended/);
     expect(section).toContain('fault client-pause: SIGSTOP worker 9');
   });
 
@@ -124,7 +124,9 @@ describe('renderHtmlReport', () => {
 
   it('still renders when a history is malformed or empty, saying why there is no timeline', () => {
     const bad = new HistoryBuilder();
-    bad.events.push({ kind: 'op', type: 'ok', f: 'acquire', worker: 1, group: 0, resource: 'r0', lockId: 'a', timeMs: 5 });
+    // One acquisition acquired twice: no checker can judge that.
+    bad.events.push({ kind: 'op', type: 'ok', f: 'acquire', worker: 1, group: 0, resource: 'r0', lockId: 'a', timeMs: 5, validUntilMs: 900 });
+    bad.events.push({ kind: 'op', type: 'ok', f: 'acquire', worker: 1, group: 0, resource: 'r0', lockId: 'a', timeMs: 6, validUntilMs: 900 });
     const page = renderHtmlReport({ seed: 1, command: 'c', scenarios: [scenario('bad', bad.events), scenario('empty', [])] });
     expect(page).toContain('No timeline: the history could not be drawn (HistoryFormatError');
     expect(page).toContain('recorded no events');

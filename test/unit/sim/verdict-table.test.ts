@@ -8,19 +8,20 @@ describe('renderVerdictTable', () => {
     row('clock-jump', {
       faults: 'clock jump +2000 ms on node 2 while holders have exactly 3 keys',
       lockViolations: 3,
-      outOfOrderAccepted: 0,
+      tokenRegressions: 0,
       staleWritesRejected: 2,
+      detection: { faults: 4, productive: 3 },
       expected: 'violations found; fenced resource accepts 0 out-of-order writes',
       observed: '3 violations; 0 out-of-order accepted',
     }),
-    row('client-pause-hold-unfenced', { outOfOrderAccepted: null, staleWritesRejected: null, availability: null, acquireLatencyP50Ms: null }),
+    row('client-pause-hold-unfenced', { tokenRegressions: null, lostUpdates: null, staleWritesAccepted: null, staleWritesRejected: null, availability: null, acquireLatencyP50Ms: null }),
     row('partition-majority', { lockViolations: 'unknown', pass: false, observed: 'checker crashed' }),
   ];
 
   it('prints every FAULTS.md column, one row per scenario, aligned, and totals', () => {
     const text = renderVerdictTable(rows);
     const lines = text.trimEnd().split('\n');
-    for (const header of ['scenario', 'faults', 'acquisitions', 'lock violations', 'out-of-order accepted', 'stale rejected', 'avail %', 'p50 ms', 'p99 ms', 'expected', 'observed', 'verdict']) {
+    for (const header of ['scenario', 'faults', 'acquisitions', 'lock violations', 'token regressions', 'lost updates', 'stale accepted', 'stale rejected', 'controls', 'detection', 'avail %', 'p50 ms', 'p99 ms', 'expected', 'observed', 'verdict']) {
       expect(lines[0]).toContain(header);
     }
     expect(lines[1]).toMatch(/^-+( +-+)+$/);
@@ -28,7 +29,7 @@ describe('renderVerdictTable', () => {
     expect(baseline).toMatch(/5210 .* 100\.0 +1\.2 +18 /);
     expect(baseline).toMatch(/PASS$/);
     expect(lines.find((l) => l.startsWith('partition-majority'))).toMatch(/unknown.*FAIL$/);
-    expect(lines.find((l) => l.startsWith('client-pause-hold-unfenced'))).toMatch(/n\/a +n\/a +- +- +42/);
+    expect(lines.find((l) => l.startsWith('client-pause-hold-unfenced'))).toMatch(/n\/a +n\/a +n\/a +n\/a +- +- +- +- +42/);
     expect(lines[lines.length - 1]).toBe('4 scenarios: 3 PASS, 1 FAIL');
     // Columns line up: every verdict starts at the same offset as its header.
     const verdictColumn = (lines[0] ?? '').indexOf('verdict');

@@ -1,0 +1,216 @@
+import fengari from 'fengari';
+import { errorReply, isError, isStatus, type RedisReply } from './reply.js';
+
+const { lua, lauxlib, lualib, to_luastring } = fengari;
+type LuaState = ReturnType<typeof lauxlib.luaL_newstate>;
+
+/** Runs one command for a script's `redis.call` / `redis.pcall`, on the node running it. */
+export type CommandRunner = (args: readonly string[]) => RedisReply;
+
+/**
+ * The library's Lua scripts, their real text, run in fengari (Lua 5.3 in JavaScript).
+ * Redis embeds Lua 5.1; the differences the scripts can touch, and how they are bridged:
+ *
+ * - Numbers. 5.1 has only doubles; 5.3 has integers and floats, and fengari's integers
+ *   are 32-bit. Replies: a Lua number becomes an integer reply truncated toward zero, as
+ *   Redis does (so 5.3's float 3.0 and integer 3 both reply 3). Into Lua: Redis integer
+ *   replies are pushed as integers when they fit 32 bits, else as floats (5.1's double).
+ * - Numbers as command arguments. 5.1 formats 3 as "3"; 5.3 formats 3.0 as "3.0". A
+ *   number passed to `redis.call` is formatted here as Redis 7 does (shortest round-trip
+ *   form, integral values without ".0"), never by Lua's tostring.
+ * - Booleans and nil. Reply false is a nil bulk, true is integer 1 (Redis's rule); a nil
+ *   bulk from a command is false in Lua, not nil (so `if held then` works as in Redis).
+ * - Tables. A table reply is an array up to its first nil; `{err = ...}` is an error reply
+ *   and `{ok = ...}` a status reply, both ways (status replies reach Lua as `{ok = ...}`).
+ * - Errors. `redis.call` raises a command's error reply as a Lua error, which ends the
+ *   script with an error reply; `redis.pcall` returns it as an `{err = ...}` table.
+ * - 5.1 globals the scripts could use: `unpack` is provided (5.3 moved it to
+ *   `table.unpack`). Redis's cjson, struct, cmsgpack and bit libraries are not; the
+ *   library's scripts use none of them.
+ *
+ * - Error text. Chunks are named "@user_script" as in Redis 7, so a runtime error reads
+ *   "ERR user_script:5: attempt to compare two nil values"; Redis also appends
+ *   " script: <sha>, on @user_script:5." to errors raised inside a script, which is left out.
+ *
+ * KEYS and ARGV are set as globals before each run, as Redis does. One VM serves every
+ * simulated node: the scripts keep no global state, and `runner` says which node's
+ * keyspace a call goes to.
+ */
+export class LuaVm {
+  private readonly L: LuaState = lauxlib.luaL_newstate();
+  private readonly compiled = new Map<string, number>();
+  private runner: CommandRunner | undefined;
+  private readonly strings = new Map<string, Uint8Array>();
+  private readonly keysName = to_luastring('KEYS');
+  private readonly argvName = to_luastring('ARGV');
+  private readonly errName = to_luastring('err');
+  private readonly okName = to_luastring('ok');
+
+  constructor() {
+    const L = this.L;
+    lualib.luaL_openlibs(L);
+    lua.lua_newtable(L);
+    lua.lua_pushcfunction(L, (state) => this.call(state, true));
+    lua.lua_setfield(L, -2, to_luastring('call'));
+    lua.lua_pushcfunction(L, (state) => this.call(state, false));
+    lua.lua_setfield(L, -2, to_luastring('pcall'));
+    lua.lua_setglobal(L, to_luastring('redis'));
+    lua.lua_getglobal(L, to_luastring('table'));
+    lua.lua_getfield(L, -1, to_luastring('unpack'));
+    lua.lua_setglobal(L, to_luastring('unpack'));
+    lua.lua_pop(L, 1);
+  }
+
+  /** Compiles `source` (once per text); returns an error reply when it does not compile. */
+  compile(source: string): RedisReply | undefined {
+    if (this.compiled.has(source)) return undefined;
+    const L = this.L;
+    const text = to_luastring(source);
+    if (lauxlib.luaL_loadbuffer(L, text, text.length, CHUNK_NAME) !== lua.LUA_OK) {
+      const message = lua.lua_tojsstring(L, -1);
+      lua.lua_pop(L, 1);
+      return errorReply(`ERR Error compiling script (new function): ${message}`);
+    }
+    this.compiled.set(source, lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX));
+    return undefined;
+  }
+
+  /** Runs a compiled script with its KEYS and ARGV against `runner`'s keyspace. */
+  run(source: string, keys: readonly string[], args: readonly string[], runner: CommandRunner): RedisReply {
+    const compileError = this.compile(source);
+    if (compileError !== undefined) return compileError;
+    const L = this.L;
+    const ref = this.compiled.get(source) as number;
+    this.setArray(this.keysName, keys);
+    this.setArray(this.argvName, args);
+    this.runner = runner;
+    try {
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+      if (lua.lua_pcall(L, 0, 1, 0) !== lua.LUA_OK) {
+        const message = lua.lua_type(L, -1) === lua.LUA_TSTRING ? lua.lua_tojsstring(L, -1) : 'script error';
+        return errorReply(message.startsWith('ERR') || /^[A-Z]+ /.test(message) ? message : `ERR ${message}`);
+      }
+      return this.toReply(-1);
+    } finally {
+      this.runner = undefined;
+      lua.lua_settop(L, 0);
+    }
+  }
+
+  private setArray(name: Uint8Array, items: readonly string[]): void {
+    const L = this.L;
+    lua.lua_createtable(L, items.length, 0);
+    for (let index = 0; index < items.length; index += 1) {
+      lua.lua_pushstring(L, this.luaString(items[index] as string));
+      lua.lua_rawseti(L, -2, index + 1);
+    }
+    lua.lua_setglobal(L, name);
+  }
+
+  private call(L: LuaState, raise: boolean): number {
+    const count = lua.lua_gettop(L);
+    const args: string[] = [];
+    for (let index = 1; index <= count; index += 1) {
+      const type = lua.lua_type(L, index);
+      if (type === lua.LUA_TSTRING) args.push(lua.lua_tojsstring(L, index));
+      else if (type === lua.LUA_TNUMBER) args.push(formatNumber(lua.lua_tonumber(L, index)));
+      else return this.fail(L, raise, 'ERR Lua redis lib command arguments must be strings or integers');
+    }
+    if (args.length === 0) return this.fail(L, raise, 'ERR Please specify at least one argument for this redis lib call');
+    const runner = this.runner;
+    if (runner === undefined) return this.fail(L, raise, 'ERR redis.call outside a script');
+    const reply = runner(args);
+    if (isError(reply)) return this.fail(L, raise, reply.error);
+    lua.lua_settop(L, 0);
+    this.push(L, reply);
+    return 1;
+  }
+
+  private fail(L: LuaState, raise: boolean, message: string): number {
+    lua.lua_settop(L, 0);
+    if (raise) {
+      lua.lua_pushstring(L, to_luastring(message));
+      lua.lua_error(L);
+    }
+    lua.lua_createtable(L, 0, 1);
+    lua.lua_pushstring(L, to_luastring(message));
+    lua.lua_setfield(L, -2, this.errName);
+    return 1;
+  }
+
+  private push(L: LuaState, reply: RedisReply): void {
+    if (reply === null) lua.lua_pushboolean(L, false);
+    else if (typeof reply === 'string') lua.lua_pushstring(L, this.luaString(reply));
+    else if (typeof reply === 'number') {
+      if (Number.isInteger(reply) && reply >= -2_147_483_648 && reply <= 2_147_483_647) lua.lua_pushinteger(L, reply);
+      else lua.lua_pushnumber(L, reply);
+    } else if (Array.isArray(reply)) {
+      lua.lua_createtable(L, reply.length, 0);
+      reply.forEach((item: RedisReply, index) => {
+        this.push(L, item);
+        lua.lua_rawseti(L, -2, index + 1);
+      });
+    } else if (isStatus(reply)) {
+      lua.lua_createtable(L, 0, 1);
+      lua.lua_pushstring(L, to_luastring(reply.status));
+      lua.lua_setfield(L, -2, this.okName);
+    } else {
+      lua.lua_createtable(L, 0, 1);
+      lua.lua_pushstring(L, to_luastring((reply as { error: string }).error));
+      lua.lua_setfield(L, -2, this.errName);
+    }
+  }
+
+  private toReply(index: number): RedisReply {
+    const L = this.L;
+    const type = lua.lua_type(L, index);
+    if (type === lua.LUA_TNUMBER) return Math.trunc(lua.lua_tonumber(L, index));
+    if (type === lua.LUA_TSTRING) return lua.lua_tojsstring(L, index);
+    if (type === lua.LUA_TBOOLEAN) return lua.lua_toboolean(L, index) ? 1 : null;
+    if (type !== lua.LUA_TTABLE) return null;
+    if (lua.lua_getfield(L, index, this.errName) === lua.LUA_TSTRING) {
+      const error = lua.lua_tojsstring(L, -1);
+      lua.lua_pop(L, 1);
+      return errorReply(error);
+    }
+    lua.lua_pop(L, 1);
+    if (lua.lua_getfield(L, index, this.okName) === lua.LUA_TSTRING) {
+      const status = lua.lua_tojsstring(L, -1);
+      lua.lua_pop(L, 1);
+      return { status };
+    }
+    lua.lua_pop(L, 1);
+    const items: RedisReply[] = [];
+    for (let i = 1; ; i += 1) {
+      if (lua.lua_rawgeti(L, index, i) === lua.LUA_TNIL) {
+        lua.lua_pop(L, 1);
+        break;
+      }
+      items.push(this.toReply(-1));
+      lua.lua_pop(L, 1);
+    }
+    return items;
+  }
+
+  // Lock values and keys recur across the five nodes of one attempt: convert them once.
+  private luaString(value: string): Uint8Array {
+    let converted = this.strings.get(value);
+    if (converted === undefined) {
+      if (this.strings.size >= STRING_CACHE_MAX) this.strings.clear();
+      converted = to_luastring(value);
+      this.strings.set(value, converted);
+    }
+    return converted;
+  }
+}
+
+// Redis 7 names every script chunk "@user_script", so runtime errors read "user_script:5: ...".
+const CHUNK_NAME = to_luastring('@user_script');
+
+/** Bound of the converted-string cache (entries). */
+const STRING_CACHE_MAX = 4096;
+
+/** A number argument as Redis 7 formats it: shortest round-trip form, no ".0" on integers. */
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? value.toFixed(0) : String(value);
+}
