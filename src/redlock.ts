@@ -42,9 +42,8 @@ type Routine<T> = (signal: RedlockAbortSignal) => Promise<T>;
 interface AcquireRequest {
   /** The resources, as given (a Lock's `resources` is a mutable array, as in v5). */
   readonly keys: string[];
-  /** What every node is sent, and how its reply is judged. */
-  readonly command: AcquireCommand;
-  readonly value: string;
+  /** What every node is sent for a lock value, and how its reply is judged. */
+  readonly command: (value: string) => AcquireCommand;
   readonly ttlMs: number;
   readonly timeoutMs: number;
   readonly s: ResolvedSettings;
@@ -195,14 +194,14 @@ export class Redlock extends EventEmitter {
     this.throwIfClosed();
     const scriptKeys = s.fencing ? [...keys, ...keys.map(fenceKey)] : keys;
     checkClusterSlots(this.nodes, keys, s.fencing);
-    const value = this.lockValue();
     // One resource without fencing needs no script: a plain SET NX PX.
+    const judge = judgeAcquire(keys);
     const command =
       !s.fencing && keys.length === 1
-        ? singleKeyAcquire(keys[0] ?? '', value, ttlMs)
-        : { script: ACQUIRE, keys: scriptKeys, args: [value, String(ttlMs), String(keys.length)], judge: judgeAcquire(keys) };
+        ? (value: string): AcquireCommand => singleKeyAcquire(keys[0] ?? '', value, ttlMs)
+        : (value: string): AcquireCommand => ({ script: ACQUIRE, keys: scriptKeys, args: [value, String(ttlMs), String(keys.length)], judge });
     const timeoutMs = nodeTimeoutFor(s, ttlMs);
-    const request: AcquireRequest = { keys, command, value, ttlMs, timeoutMs, s, signal, trace };
+    const request: AcquireRequest = { keys, command, ttlMs, timeoutMs, s, signal, trace };
     const attemptsMax = maxAttempts(s);
     // Waiters of this process for the same resources queue in one line: only the first
     // retries when a release is published, so a hot lock passes from one waiter to the
@@ -233,7 +232,12 @@ export class Redlock extends EventEmitter {
 
   /** One acquire attempt: lock on a quorum, fence if asked, check validity; a failed attempt is taken back. */
   private async attemptAcquire(request: AcquireRequest, attempt: number, startMs: number, log: AttemptLog): Promise<AttemptResult<Lock>> {
-    const { keys, command, value, ttlMs, timeoutMs, s, signal, trace } = request;
+    const { keys, ttlMs, timeoutMs, s, signal, trace } = request;
+    // A fresh value per attempt: a failed attempt's take-back, delayed on its way to a node
+    // (a driver resending a script as EVAL after NOSCRIPT, a slow connection), can then
+    // never delete the key a later attempt of the same acquire set there.
+    const value = this.lockValue();
+    const command = request.command(value);
     const answered = new Set<number>();
     const takeBack = (votes?: FanOut<unknown>): Promise<void> => this.takeBack(keys, value, timeoutMs, answered, votes);
     let votes: FanOut<string>;

@@ -25,7 +25,8 @@ export function releaseChannel(resource: string): string {
 /**
  * KEYS[1..n]: lock keys; KEYS[n+1..]: their fencing counters (only when fencing).
  * ARGV: value, ttlMs, n. A key already holding this value counts as this lock's own
- * (a retried attempt that reached the node before is not locked out by itself).
+ * (the same command delivered twice is not locked out by itself; every attempt of an
+ * acquire has a value of its own, see Redlock's attemptAcquire).
  * Returns {0, i} when resource i is held by another value; {1, fence} when every
  * resource was set, fence being the largest counter read ("0" without fencing).
  * Tokens stay below 2^53 (see fencing.ts), so Lua's numbers compare them exactly.
