@@ -22,10 +22,11 @@ describe('explore: a short search finds the known violations and no others', () 
   });
 
   // Tokens carry the holder's wall clock, so a regression needs fencing counters lost on
-  // a quorum's intersection and a client clock behind: 1 run in 80 of
-  // `explore --seed 1 --ops-per-run 100 --faults crash,clock-jump` shows one. This is it.
+  // a quorum's intersection and a client clock behind: rare (3 runs among those that
+  // `explore --seed 7 --ops-per-run 100 --faults crash,clock-jump` made in 90 s). This is
+  // the first of them.
   it('swarm: a token regression after empty restarts and client clock jumps, explained', async () => {
-    const scenario = generateScenario(3647129781, { mode: 'swarm', ops: 100, kinds: ['crash', 'clock-jump'] });
+    const scenario = generateScenario(1000919377, { mode: 'swarm', ops: 100, kinds: ['crash', 'clock-jump'] });
     const verdict = judge(await runScenario(scenario));
     expect(verdict.anomalies.get('token-regression') ?? 0).toBeGreaterThan(0);
     expect(unexplained(verdict.anomalies, scenario)).toEqual([]);
