@@ -124,7 +124,10 @@ function libraryClient(
   planHoldMs: LockClient['planHoldMs'],
   releaseBy: 'compare-and-delete' | 'plain-del',
 ): LockClient {
-  const redlock = new Redlock([...(options.redlockClients ?? options.clients)], {
+  // The clients the library locks on (node-redis ones with --client node-redis): votes are
+  // keyed by them, so node indexes are found among them.
+  const lockClients: readonly unknown[] = [...(options.redlockClients ?? options.clients)];
+  const redlock = new Redlock(lockClients as Client[], {
     driftFactor: options.driftFactor,
     retryCount: options.retryCount,
     retryDelay: options.retryDelayMs,
@@ -138,7 +141,7 @@ function libraryClient(
     async acquire(resource) {
       const lock = await redlock.acquire([resource], options.ttlMs);
       const last = await lock.attempts[lock.attempts.length - 1];
-      const unreachable = last === undefined ? [] : [...last.votesAgainst].filter(([, error]) => error.name !== 'ResourceLockedError').map(([client]) => options.clients.indexOf(client as Redis)).sort((a, b) => a - b);
+      const unreachable = last === undefined ? [] : [...last.votesAgainst].filter(([, error]) => error.name !== 'ResourceLockedError').map(([client]) => lockClients.indexOf(client)).sort((a, b) => a - b);
       return {
         resource,
         value: lock.value,

@@ -1,5 +1,5 @@
 import { Redis, type Cluster } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock } from '../../src/index.js';
 import { clustersReady, withClusters } from './helpers/cluster.js';
 import { rejection } from './helpers/outcomes.js';
@@ -23,6 +23,15 @@ async function scriptCalls(fx: ReturnType<typeof withClusters>): Promise<number>
   }
   return total;
 }
+
+// The quorum of three clusters starts with the file, so that its masters' 2 s delay before
+// accepting writes (Redis's own, after a start) passes while the one-cluster tests run.
+let quorumOfThree: ReturnType<typeof withClusters> | undefined;
+beforeAll(() => {
+  // Its own beforeAll awaits the same start and fails on its error.
+  quorumOfThree?.start().catch(() => undefined);
+});
+afterAll(() => quorumOfThree?.stop());
 
 describe('Redis Cluster, one cluster', () => {
   const fx = withClusters(1);
@@ -124,6 +133,7 @@ describe('Redis Cluster, one cluster', () => {
 
 describe('Redis Cluster, a quorum of three clusters', () => {
   const fx = withClusters(3);
+  quorumOfThree = fx;
 
   it('keeps locking, fenced, after a master of one cluster is killed mid-test', async () => {
     const clients = fx.connect();

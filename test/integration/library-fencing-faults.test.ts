@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock, type AttemptEvent } from '../../src/index.js';
 import { rejection } from './helpers/outcomes.js';
-import { lockKeys, resetAfterEach, sleep, waitReady, withServers } from './helpers/servers.js';
+import { lockKeys, resetAfterEach, sleep, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
 
 const TTL_MS = 5_000;
 // SHA1 of the FENCE script (pinned in test/unit/library/scripts.test.ts).
@@ -86,7 +86,7 @@ describe('faults during the fencing write-back', () => {
       expect(error.reason).toBe('unavailable');
       expect(error.lastAttempt.filter((outcome) => outcome.error === failure)).toHaveLength(2);
       // The attempt's keys were taken back.
-      await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: 500, interval: 10 }).toEqual([]);
+      await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 10 }).toEqual([]);
     } finally {
       unsubscribe('redquorum:attempt', onAttempt);
     }

@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock, ResourceLockedError, monotonicMs, quorumSize, type Lock } from '../../src/index.js';
 import { findOverlaps, type HoldInterval } from './helpers/hold-intervals.js';
 import { rejection } from './helpers/outcomes.js';
-import { lockKeys, resetAfterEach, waitReady, withServers } from './helpers/servers.js';
+import { lockKeys, resetAfterEach, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
 
 const TTL_MS = 5_000;
 const ONCE = { retryCount: 0 } as const;
-/** A straggler's answer comes within the node timeout (a tenth of the TTL), or never. */
-const STRAGGLER_MS = TTL_MS / 10;
 
 describe.each([1, 3, 5])('multi-resource locks with N = %i', (count) => {
   const fx = withServers(count);
@@ -39,7 +37,7 @@ describe.each([1, 3, 5])('multi-resource locks with N = %i', (count) => {
     for (const outcome of bc.lastAttempt) expect((outcome.error as ResourceLockedError).resource).toBe('c');
     await Promise.all([a.release(), c.release()]);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: STRAGGLER_MS, interval: 5 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
   });
 
   it('is all-or-nothing per node: a node where one resource is held gets none of the keys', async () => {
@@ -62,7 +60,7 @@ describe.each([1, 3, 5])('multi-resource locks with N = %i', (count) => {
       expect(failure.reason).toBe('locked');
     }
     // The release resolved at a quorum; the last node's deletion lands a moment later.
-    await expect.poll(() => fx.keysOnAllNodes(), { timeout: STRAGGLER_MS, interval: 5 }).toEqual(['0:pn-b']);
+    await expect.poll(() => fx.keysOnAllNodes(), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual(['0:pn-b']);
   });
 
   it('never lets two holders of overlapping resource sets hold a shared resource at once', async () => {
@@ -87,6 +85,6 @@ describe.each([1, 3, 5])('multi-resource locks with N = %i', (count) => {
     expect(intervals.length).toBeGreaterThanOrEqual(target);
     expect(findOverlaps(intervals).slice(0, 5)).toEqual([]);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: STRAGGLER_MS, interval: 5 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { monotonicMs } from '../../src/clock.js';
 import { Redlock } from '../../src/index.js';
 import { findOverlaps, type HoldInterval } from './helpers/hold-intervals.js';
-import { lockKeys, resetAfterEach, sleep, withServers } from './helpers/servers.js';
+import { lockKeys, resetAfterEach, sleep, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
 
 const TTL_MS = 5_000;
 // Long enough that a waiter woken by the release is told apart from one that slept it out.
@@ -131,7 +131,7 @@ describe('releaseNotifications', () => {
     } finally {
       await redlock.quit();
     }
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: 100, interval: 5 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
   });
 
   it('opens one subscriber connection per node only once a wait happens, and quit() closes it', async () => {

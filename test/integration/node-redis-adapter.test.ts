@@ -29,6 +29,36 @@ function run(client: NodeClient, script: Script, keys: string[], args: string[])
   return new Promise((resolve) => client.runScript(script, keys, args, (error, reply) => resolve({ error, reply })));
 }
 
+/** Each version's own servers: one node and a one-master Redis Cluster. */
+interface Servers {
+  readonly servers: RedisServers;
+  readonly clusters: ClusterServers;
+}
+
+async function startServers(): Promise<Servers> {
+  const [servers, clusters] = await Promise.allSettled([RedisServers.start({ count: 1 }), ClusterServers.start(1)]);
+  if (servers.status === 'fulfilled' && clusters.status === 'fulfilled') return { servers: servers.value, clusters: clusters.value };
+  if (servers.status === 'fulfilled') await servers.value.stop();
+  if (clusters.status === 'fulfilled') await clusters.value.stop();
+  throw servers.status === 'rejected' ? servers.reason : (clusters as PromiseRejectedResult).reason;
+}
+
+// A cluster-enabled redis-server accepts writes only 2 s after it started (Redis's own
+// delay before a master turns its cluster state ok), so every version's servers are
+// started at once, here, rather than one version after another.
+const started = new Map<string, Promise<Servers>>();
+beforeAll(() => {
+  for (const moduleName of NODE_REDIS_VERSIONS) {
+    const starting = startServers();
+    // Awaited by the version's own beforeAll; this keeps a failure from being unhandled meanwhile.
+    starting.catch(() => undefined);
+    started.set(moduleName, starting);
+  }
+});
+afterAll(async () => {
+  await Promise.all([...started.values()].map((starting) => starting.then(({ servers, clusters }) => Promise.all([servers.stop(), clusters.stop()]), () => undefined)));
+});
+
 describe.each(NODE_REDIS_VERSIONS)('node-redis adapter (%s)', (moduleName) => {
   const redis = require(moduleName) as NodeRedisModule;
   const version = (require(`${moduleName}/package.json`) as { version: string }).version;
@@ -49,13 +79,13 @@ describe.each(NODE_REDIS_VERSIONS)('node-redis adapter (%s)', (moduleName) => {
   };
 
   beforeAll(async () => {
-    servers = await RedisServers.start({ count: 1 });
-    clusters = await ClusterServers.start(1);
+    const starting = started.get(moduleName);
+    if (!starting) throw new Error(`no servers were started for ${moduleName}`);
+    ({ servers, clusters } = await starting);
   });
   afterAll(async () => {
+    // The servers are stopped by the file's afterAll, after every version's clients quit.
     await Promise.all(opened.filter((client) => client.isOpen).map((client) => client.quit()));
-    await servers?.stop();
-    await clusters?.stop();
   });
 
   it(`is told apart from ioredis by shape alone (v${version})`, async () => {

@@ -130,22 +130,36 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
   throw new Error(`timed out after ${CLUSTER_READY_TIMEOUT_MS} ms waiting for ${what}`);
 }
 
-/** `count` clusters started in beforeAll and stopped in afterAll; clients made here are closed there too. */
+/**
+ * `count` clusters started in beforeAll and stopped in afterAll; clients made here are closed
+ * there too. `start()` may be called earlier (a file's own beforeAll) so that Redis's 2 s
+ * delay before a fresh cluster master accepts writes passes while other tests run; it starts
+ * the clusters once. `stop()` is idempotent, for a file that started them early to call too.
+ */
 export function withClusters(count: number, masters = MASTERS_DEFAULT) {
   const clusters: RedisCluster[] = [];
   const clients: Cluster[] = [];
-  beforeAll(async () => {
-    const started = await Promise.allSettled(Array.from({ length: count }, () => RedisCluster.start(masters)));
-    for (const result of started) if (result.status === 'fulfilled') clusters.push(result.value);
-    const failed = started.find((result) => result.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-  }, 60_000);
-  afterAll(async () => {
-    for (const client of clients) client.disconnect();
-    await Promise.all(clusters.map((cluster) => cluster.stop()));
-  });
+  let starting: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+  const start = (): Promise<void> =>
+    (starting ??= (async () => {
+      const started = await Promise.allSettled(Array.from({ length: count }, () => RedisCluster.start(masters)));
+      for (const result of started) if (result.status === 'fulfilled') clusters.push(result.value);
+      const failed = started.find((result) => result.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    })());
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      for (const client of clients) client.disconnect();
+      await starting?.catch(() => undefined);
+      await Promise.all(clusters.map((cluster) => cluster.stop()));
+    })());
+  beforeAll(start, 60_000);
+  afterAll(stop);
   return {
     clusters,
+    start,
+    stop,
     /** One ioredis Cluster client per cluster. */
     connect(): Cluster[] {
       const made = clusters.map((cluster) => {
