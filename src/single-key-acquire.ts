@@ -6,11 +6,10 @@ import type { Script } from './scripts.js';
 /**
  * KEYS[1]: the lock key. ARGV: value, ttlMs. The acquire of one resource without
  * fencing: `SET key value NX PX ttl`, the least a node can do for a lock (no script,
- * nothing to read back). Unlike ACQUIRE it does not count a key already holding this
- * value as its own: a retried attempt whose earlier write is still on a node (its
- * clean-up timed out there) gets a vote against from that node, which only costs that
- * vote; the key expires with its TTL or goes with the next clean-up. Replies "OK" when
- * set, nil when the key is held.
+ * nothing to read back). Every attempt has a value of its own, so a key an earlier
+ * attempt left on a node (its clean-up timed out there) refuses the next attempt there,
+ * as another holder's would: that costs one vote, and the key expires with its TTL.
+ * Replies "OK" when set, nil when the key is held.
  */
 export const SET_NX_PX = plainCommandScript(
   'redquorumSetNx',
