@@ -13,6 +13,7 @@ import { connectComposeTestbed, connectExplicitTestbed, startEmbeddedTestbed, ty
 import { GROUP_COUNT_MAX } from './testbed/testbed-counts.js';
 import { COMPOSE_GROUP_COUNT } from './testbed/compose-layout.js';
 import { LOCK_CLIENT_LIBRARIES, type LockClientLibrary } from './workload/lock-client-library.js';
+import { integerArg, numberArg } from './cli-args.js';
 
 interface SimOptions {
   readonly seed?: number;
@@ -167,22 +168,4 @@ function rangeArg(name: string): (value: string) => readonly [number, number] {
   };
 }
 
-function integerArg(name: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const number = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < min || number > max) {
-      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
-    }
-    return number;
-  };
-}
 
-function numberArg(name: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const number = Number(value);
-    if (!Number.isFinite(number) || number < min || number > max) {
-      throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}, got "${value}"`);
-    }
-    return number;
-  };
-}

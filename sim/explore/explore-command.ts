@@ -4,6 +4,7 @@ import { exploreMain } from './explore-main.js';
 import { decodeScenario } from './scenario-codec.js';
 import type { ExploreVariant } from './scenario.js';
 import { SWARM_KINDS, type SwarmKind } from './swarm.js';
+import { integerArg } from '../cli-args.js';
 
 interface RawExploreOptions {
   readonly seed?: number;
@@ -95,12 +96,3 @@ function controlsArg(value: string): ExploreVariant[] {
   return names as ExploreVariant[];
 }
 
-function integerArg(name: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const number = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < min || number > max) {
-      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
-    }
-    return number;
-  };
-}

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { resolveSettings } from '../../sim/run/settings.js';
 import { planWorkers } from '../../sim/run/worker-plan.js';
 import { selectScenarios } from '../../sim/scenarios/catalog.js';
 import { RedisServers } from '../../sim/testbed/redis-servers.js';
-import { REPO_ROOT } from '../../sim/testbed/tools.js';
+import { runCli } from './helpers/run-cli.js';
 import { openNodeRedisClients } from '../../sim/workload/lock-client-library.js';
 import { isNodeRedisClient } from '../../src/clients/node-redis.js';
 import { Redlock } from '../../src/index.js';
@@ -19,23 +18,6 @@ const ENDPOINTS = {
   clientEndpoints: (group: number) => [0, 1, 2].map((node) => ({ host: '127.0.0.1', port: 20_000 + group * 10 + node })),
   resourceEndpoint: { host: '127.0.0.1', port: 6390 },
 };
-
-function runCli(args: readonly string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'cli.ts'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // SIGINT: the CLI's exit hooks stop every server it started.
-    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('the lab on node-redis clients', () => {
   let servers: RedisServers | undefined;
