@@ -5,12 +5,13 @@ import { exploreCommand } from '../sim/explore/explore-command.js';
 import { benchCommand } from './bench-command.js';
 
 /**
- * The `redquorum` program: `sim` (the fault-injection lab) and `bench` (the benchmark).
+ * The `redquorum` program: `sim` (the fault-injection lab), `explore` (the deterministic
+ * simulator) and `bench` (the benchmark).
  * tsup builds this file to dist/cli.js with a shebang; package.json's bin points there.
  */
 async function main(): Promise<void> {
   const program = new Command('redquorum')
-    .description('Redlock quorum locks: the fault-injection lab and the benchmark')
+    .description('Redlock quorum locks: the fault-injection lab, the deterministic simulator and the benchmark')
     .showHelpAfterError();
   program.addCommand(simCommand());
   program.addCommand(benchCommand());
