@@ -131,9 +131,6 @@ export function judge(expected: Expectation, observed: Observed, groups: readonl
   if (live.minAcquisitionsPerS !== undefined && observed.acquisitions < live.minAcquisitionsPerS * seconds) {
     liveness.push(`${observed.acquisitions} acquisitions, expected at least ${Math.ceil(live.minAcquisitionsPerS * seconds)}`);
   }
-  if (live.minAvailability !== undefined && (observed.availability ?? 0) < live.minAvailability) {
-    liveness.push(`availability ${formatShare(observed.availability)}, expected at least ${formatShare(live.minAvailability)}`);
-  }
   if (live.maxAcquireP50Ms !== undefined && observed.acquireP50Ms !== null && observed.acquireP50Ms > live.maxAcquireP50Ms) {
     liveness.push(`acquire p50 ${observed.acquireP50Ms.toFixed(1)} ms, expected at most ${live.maxAcquireP50Ms} ms`);
   }

@@ -15,12 +15,14 @@ export function describeExpected(expected: Expectation): string {
     if (effect.kind === 'measured') parts.push(effect.what);
     else if (effect.kind === 'validity-failures') parts.push('acquisitions fail for lack of validity');
     else if (effect.kind === 'unreachable-during') parts.push(`${effect.node === undefined ? 'nodes' : `node ${effect.node}`} unavailable during ${effect.fault}`);
-    else parts.push(`acquire p50 during ${effect.fault} >= ${effect.min}x outside`);
+    else if (effect.kind === 'acquired-during') {
+      const faster = effect.maxMs === undefined ? '' : ` in under ${effect.maxMs} ms`;
+      parts.push(`>= ${effect.min ?? 1} acquisitions${faster} during ${effect.fault}`);
+    } else parts.push(`acquire p50 during ${effect.fault} >= ${effect.min}x outside`);
   }
   const live = expected.liveness;
   if (live.noAcquireDuring !== undefined) parts.push(`no acquisition during ${live.noAcquireDuring}`);
   if (live.recoverWithinMs !== undefined) parts.push(`recovers within ${live.recoverWithinMs} ms`);
-  if (live.minAvailability !== undefined) parts.push(`available >= ${Math.round(live.minAvailability * 100)}%`);
   if (live.maxAcquireP50Ms !== undefined) parts.push(`acquire p50 <= ${live.maxAcquireP50Ms} ms`);
   if (live.minAcquisitionsPerS !== undefined) parts.push(`>= ${live.minAcquisitionsPerS} acquisitions/s`);
   return parts.join('; ');

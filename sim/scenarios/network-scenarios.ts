@@ -9,6 +9,8 @@ const CORRECT_FENCED = [{ variant: 'correct', fenced: true }] as const;
 const MINORITY_LATENCY_MS = [120, 180] as const;
 // Acquisitions inside its windows decided by the fast nodes alone, at least.
 const DECIDED_FAST_MIN = 10;
+// partition-minority: acquisitions inside its windows, at least.
+const MINORITY_SERVED_MIN = 10;
 
 export const latencyMinority: Scenario = {
   id: 'latency-minority',
@@ -31,7 +33,7 @@ export const latencyMinority: Scenario = {
     locks: 'safe',
     effects: [
       { kind: 'unreachable-during', fault: 'latency' },
-      { kind: 'faster-than-during', fault: 'latency', maxMs: MINORITY_LATENCY_MS[0], min: DECIDED_FAST_MIN },
+      { kind: 'acquired-during', fault: 'latency', maxMs: MINORITY_LATENCY_MS[0], min: DECIDED_FAST_MIN },
     ],
     liveness: { minAcquisitionsPerS: 30 },
   }),
@@ -84,7 +86,17 @@ export const partitionMinority: Scenario = {
       schedule: repeated(params, [params.runMs * 0.25, params.runMs * 0.35], [300, 600], { tailMs: 300 }),
     },
   ],
-  expected: () => ({ locks: 'safe', effects: [{ kind: 'unreachable-during', fault: 'partition' }], liveness: { minAcquisitionsPerS: 30, minAvailability: 0.5 } }),
+  // "Still available" is acquisitions inside the windows. (A share of attempts that succeed
+  // was a bound on the machine: most failures here are contention between the group's
+  // workers, which a loaded machine's longer holds raise, and a longer window lowers it.)
+  expected: () => ({
+    locks: 'safe',
+    effects: [
+      { kind: 'unreachable-during', fault: 'partition' },
+      { kind: 'acquired-during', fault: 'partition', min: MINORITY_SERVED_MIN },
+    ],
+    liveness: { minAcquisitionsPerS: 30 },
+  }),
 };
 
 export const partitionMajority: Scenario = {

@@ -97,21 +97,20 @@ export interface Expectation {
  * - `measured`: the sum of a number the nemesis measured (`FaultEvent.measured[key]`);
  * - `validity-failures`: acquisitions that reached a quorum too late (no validity left);
  * - `slower-during`: acquire p50 inside the fault's windows over p50 outside (a ratio; min is the ratio);
- * - `faster-than-during`: successful acquisitions invoked inside the fault's windows that took
- *   less than `maxMs` (a quorum that decided without waiting for the slowed nodes).
+ * - `acquired-during`: successful acquisitions invoked inside the fault's windows (service
+ *   went on), and with `maxMs`, only those that took less than it (a quorum that decided
+ *   without waiting for the slowed nodes).
  */
 export type EffectExpectation =
   | { readonly kind: 'unreachable-during'; readonly fault: string; readonly node?: number; readonly min?: number }
   | { readonly kind: 'measured'; readonly fault: string; readonly key: string; readonly min?: number; readonly what: string }
   | { readonly kind: 'validity-failures'; readonly min?: number }
   | { readonly kind: 'slower-during'; readonly fault: string; readonly min: number }
-  | { readonly kind: 'faster-than-during'; readonly fault: string; readonly maxMs: number; readonly min?: number };
+  | { readonly kind: 'acquired-during'; readonly fault: string; readonly maxMs?: number; readonly min?: number };
 
 export interface LivenessExpectation {
   /** Successful acquisitions per second of run, at least. @default 0 */
   readonly minAcquisitionsPerS?: number;
-  /** Share of acquire attempts that succeed, at least (0 to 1). */
-  readonly minAvailability?: number;
   /** No acquire invoked inside a window of this nemesis may succeed inside it. */
   readonly noAcquireDuring?: string;
   /** After each heal of this nemesis, an acquire succeeds within recoverWithinMs. */

@@ -24,7 +24,7 @@ describe('evidence', () => {
     expect(node3).toMatchObject({ value: 0, ok: false });
   });
 
-  it('counts acquisitions inside the windows decided faster than the injected latency, and only those', () => {
+  it('counts acquisitions inside the windows, and with maxMs only those decided faster than the injected latency', () => {
     const h = new HistoryBuilder();
     const acquire = (lockId: string, invokeMs: number, doneMs: number, type: 'ok' | 'fail') =>
       h.events.push(
@@ -37,13 +37,21 @@ describe('evidence', () => {
     acquire('waited', 200, 330, 'ok'); // inside, waited for a slowed node
     acquire('failed', 300, 305, 'fail'); // inside, fast but failed
     acquire('outside', 900, 905, 'ok'); // outside the window
-    const [fast, strict] = measureEffects(
-      [{ kind: 'faster-than-during', fault: 'latency', maxMs: 120 }, { kind: 'faster-than-during', fault: 'latency', maxMs: 120, min: 2 }],
+    const [fast, strict, served, many] = measureEffects(
+      [
+        { kind: 'acquired-during', fault: 'latency', maxMs: 120 },
+        { kind: 'acquired-during', fault: 'latency', maxMs: 120, min: 2 },
+        { kind: 'acquired-during', fault: 'latency', min: 2 },
+        { kind: 'acquired-during', fault: 'latency', min: 3 },
+      ],
       h.events,
       [window('latency', 50, 500)],
     );
     expect(fast).toMatchObject({ value: 1, ok: true });
     expect(strict).toMatchObject({ value: 1, ok: false });
+    // Without a bound on the time taken: every success inside, neither the failure nor the one outside.
+    expect(served).toMatchObject({ value: 2, ok: true, what: 'acquisitions during latency' });
+    expect(many).toMatchObject({ value: 2, ok: false });
   });
 
   it('counts validity failures and sums what a nemesis measured', () => {
