@@ -74,6 +74,28 @@ describe('checkRegister', () => {
     expect(result.details.lostUpdatesByCounter).toBe(1);
   });
 
+  it('compares reads only across consecutive seqs: a write accepted with an unknown outcome is no lost update', () => {
+    // seq 2 was accepted, but its completion is not in the history (in flight in a live
+    // history, or info): seq 3 read what it wrote, not what seq 1 wrote.
+    const h = new HistoryBuilder()
+      .acquire({ worker: 1, lockId: 'a', invokeMs: 0, okMs: 5, validUntilMs: 985, fence: '5' })
+      .acquire({ worker: 2, lockId: 'b', invokeMs: 100, okMs: 105, validUntilMs: 1085, fence: '6' })
+      .acquire({ worker: 3, lockId: 'c', invokeMs: 200, okMs: 205, validUntilMs: 1185, fence: '7' })
+      .write({ worker: 1, lockId: 'a', invokeMs: 10, accepted: true, seq: 1, fence: '5', read: 0, register: 'write-check' })
+      .write({ worker: 3, lockId: 'c', invokeMs: 210, accepted: true, seq: 3, fence: '7', read: 2, register: 'write-check' });
+    h.events.push({ kind: 'op', type: 'invoke', f: 'write', worker: 2, group: 0, resource: 'r0', lockId: 'b', timeMs: 110 });
+    const live = checkRegister(h.events, { register: 'write-check' });
+    expect(live.details.lostUpdates).toBe(0);
+    expect(live.valid).toBe(true);
+    // The same shape with consecutive seqs is a lost update: seq 2 read 0, not what seq 1 wrote.
+    const lost = new HistoryBuilder()
+      .acquire({ worker: 1, lockId: 'a', invokeMs: 0, okMs: 5, validUntilMs: 985, fence: '5' })
+      .acquire({ worker: 3, lockId: 'c', invokeMs: 200, okMs: 205, validUntilMs: 1185, fence: '7' })
+      .write({ worker: 1, lockId: 'a', invokeMs: 10, accepted: true, seq: 1, fence: '5', read: 0, register: 'write-check' })
+      .write({ worker: 3, lockId: 'c', invokeMs: 210, accepted: true, seq: 2, fence: '7', read: 0, register: 'write-check' });
+    expect(checkRegister(lost.events, { register: 'write-check' }).details.lostUpdates).toBe(1);
+  });
+
   it('the same overlap on the Kleppmann register: the read raised the highest token, so the older write is rejected and nothing is lost', () => {
     const h = new HistoryBuilder()
       .acquire({ worker: 1, lockId: 'a', invokeMs: 0, okMs: 5, validUntilMs: 985, fence: '5' })
