@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { explore, type ExploreOptions } from '../../sim/explore/explore.js';
+import { sumSummaries } from '../../sim/explore/explore-workers.js';
+import { runCli } from './helpers/run-cli.js';
+
+// `--workers N` forks N explorer processes of the CLI over disjoint runs. Each shard is
+// deterministic, so the processes' summed counts must equal the same shards explored here,
+// one after the other, in this process.
+const SUMMARY = /: (\d+) runs, (\d+) lock operation attempts, .* \(2 processes\)$/m;
+
+function options(mode: 'within' | 'swarm', seed: number): ExploreOptions {
+  return { seed, mode, opsTotal: 1500, opsPerRun: 200, runsMax: 1_000_000, timeLimitMs: 600_000, controls: [] };
+}
+
+async function inProcess(mode: 'within' | 'swarm', seed: number): Promise<ReturnType<typeof sumSummaries>> {
+  const base = options(mode, seed);
+  const shards = [];
+  for (let shardIndex = 0; shardIndex < 2; shardIndex += 1) {
+    shards.push(await explore({ ...base, opsTotal: Math.ceil(base.opsTotal / 2), shardIndex, shardCount: 2 }));
+  }
+  return sumSummaries(shards);
+}
+
+describe('explore --workers', () => {
+  it('two processes explore exactly the two shards of the runs and sum them', async () => {
+    const cli = await runCli(['explore', '--within-assumptions', '--seed', '31', '--ops', '1500', '--ops-per-run', '200', '--workers', '2', '--no-shrink'], 120_000);
+    expect(cli.stderr).toBe('');
+    expect(cli.code).toBe(0);
+    const match = SUMMARY.exec(cli.stdout);
+    expect(match, cli.stdout).not.toBeNull();
+    const expected = await inProcess('within', 31);
+    expect([Number(match?.[1]), Number(match?.[2])]).toEqual([expected.runs, expected.attempts]);
+    expect(expected.attempts).toBeGreaterThanOrEqual(1500);
+  });
+
+  it("each process's findings reach the parent: the same seeds as the shards found here", async () => {
+    const cli = await runCli(['explore', '--seed', '7', '--ops', '1500', '--ops-per-run', '200', '--workers', '2', '--no-shrink'], 120_000);
+    expect(cli.stderr).toBe('');
+    const printed = [...cli.stdout.matchAll(/^violation seed (\d+):/gm)].map((m) => Number(m[1])).sort((a, b) => a - b);
+    const expected = (await inProcess('swarm', 7)).findings.map((f) => f.scenario.seed).sort((a, b) => a - b);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(printed).toEqual(expected);
+  });
+
+  it('sums counts and CPU time, takes the longest host time and the soonest first finding', () => {
+    const base = { operations: 1, runsWith: new Map(), findings: [], stoppedBy: 'ops' as const };
+    const sum = sumSummaries([
+      { ...base, runs: 2, attempts: 10, simulatedMs: 100, hostMs: 50, cpuMs: 40, simulatedMsToFirstFinding: undefined, runsWith: new Map([['late-write', 1]]) },
+      { ...base, runs: 3, attempts: 20, simulatedMs: 200, hostMs: 70, cpuMs: 60, simulatedMsToFirstFinding: 30, runsWith: new Map([['late-write', 2]]) },
+    ]);
+    expect(sum).toMatchObject({ runs: 5, attempts: 30, operations: 2, simulatedMs: 300, hostMs: 70, cpuMs: 100, simulatedMsToFirstFinding: 30, stoppedBy: 'ops' });
+    expect([...sum.runsWith]).toEqual([['late-write', 3]]);
+  });
+});
