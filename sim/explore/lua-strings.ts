@@ -28,7 +28,8 @@ export class LuaStrings {
   /** Slot → the JS string it holds, to forget it when the slot is reused. */
   private readonly held: (string | undefined)[] = [];
   private nextSlot = 1;
-  private readonly decoded = new WeakMap<Uint8Array, string>();
+  /** Lua string bytes (by identity) → their JS string; cleared when full, as the pool's slots are reused. */
+  private readonly decoded = new Map<Uint8Array, string>();
 
   constructor(private readonly L: LuaState) {}
 
@@ -54,10 +55,15 @@ export class LuaStrings {
       const bytes = to_luastring(value);
       lua.lua_pushstring(L, bytes);
       // fengari stores its own copy: remember that one, the object Lua will hand back.
-      this.decoded.set(lua.lua_tolstring(L, -1), value);
+      this.remember(lua.lua_tolstring(L, -1), value);
       lua.lua_rawseti(L, poolIndex, slot);
     }
     lua.lua_rawgeti(L, poolIndex, slot);
+  }
+
+  private remember(bytes: Uint8Array, value: string): void {
+    if (this.decoded.size >= 2 * LUA_STRINGS_MAX) this.decoded.clear();
+    this.decoded.set(bytes, value);
   }
 
   /** The JS string of the Lua string at `index` (which must be a string). */
@@ -66,7 +72,7 @@ export class LuaStrings {
     let value = this.decoded.get(bytes);
     if (value === undefined) {
       value = lua.lua_tojsstring(this.L, index);
-      this.decoded.set(bytes, value);
+      this.remember(bytes, value);
     }
     return value;
   }
