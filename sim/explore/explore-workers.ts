@@ -32,6 +32,7 @@ export const SHARD_WORKER_ARGS: readonly string[] = ['explore', '--shard-worker'
 export async function exploreInWorkers(options: ExploreOptions, workers: number, onFinding: (finding: Finding) => void = () => {}, program: ProgramEntry = thisProgram()): Promise<ExploreSummary> {
   if (!Number.isInteger(workers) || workers < 1 || workers > WORKERS_MAX) throw new RangeError(`workers must be an integer from 1 to ${WORKERS_MAX}, got ${workers}`);
   const startMs = performance.now();
+  const children: ChildProcess[] = [];
   const shards = Array.from({ length: workers }, (_, shardIndex) =>
     runShard(program, {
       ...options,
@@ -39,19 +40,26 @@ export async function exploreInWorkers(options: ExploreOptions, workers: number,
       runsMax: Math.ceil(options.runsMax / workers),
       shardIndex,
       shardCount: workers,
-    }, onFinding),
+    }, onFinding, children),
   );
-  const summaries = await Promise.all(shards);
-  return { ...sumSummaries(summaries), hostMs: performance.now() - startMs };
+  try {
+    const summaries = await Promise.all(shards);
+    return { ...sumSummaries(summaries), hostMs: performance.now() - startMs };
+  } catch (error) {
+    // One explorer failed: the exploration has failed, so the others are stopped, not awaited.
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill();
+    throw error;
+  }
 }
 
-function runShard(program: ProgramEntry, options: ExploreOptions, onFinding: (finding: Finding) => void): Promise<ExploreSummary> {
+function runShard(program: ProgramEntry, options: ExploreOptions, onFinding: (finding: Finding) => void, children: ChildProcess[]): Promise<ExploreSummary> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = fork(program.script, [...SHARD_WORKER_ARGS], {
       execArgv: [...program.execArgv],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    children.push(child);
     let summary: ExploreSummary | undefined;
     child.on('message', (message: ShardMessage) => {
       if (message.type === 'finding') onFinding(message.finding);

@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { explore, type ExploreOptions } from '../../sim/explore/explore.js';
-import { sumSummaries } from '../../sim/explore/explore-workers.js';
+import { exploreInWorkers, sumSummaries } from '../../sim/explore/explore-workers.js';
 import { runCli } from './helpers/run-cli.js';
 
 // `--workers N` forks N explorer processes of the CLI over disjoint runs. Each shard is
@@ -42,6 +46,35 @@ describe('explore --workers', () => {
     expect(printed).toEqual(expected);
   });
 
+  it('an explorer that dies fails the exploration with its shard named, and the others are stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'explore-workers-'));
+    const pidFile = join(dir, 'pid');
+    // A stand-in explorer: shard 1 says it is up and would wait for ever; shard 0 then dies.
+    const script = join(dir, 'explorer.mjs');
+    writeFileSync(script, `import { existsSync, writeFileSync } from 'node:fs';
+const pidFile = ${JSON.stringify(pidFile)};
+process.once('message', ({ options }) => {
+  if (options.shardIndex === 0) setInterval(() => existsSync(pidFile) && process.exit(2), 20);
+  else {
+    writeFileSync(pidFile, String(process.pid));
+    setInterval(() => {}, 1000);
+  }
+});
+`);
+    try {
+      await expect(exploreInWorkers(options('within', 1), 2, () => {}, { script, execArgv: [] })).rejects.toThrow('explorer of shard 0 of 2 ended with exit code 2 before its summary');
+      const pid = Number(await waitForFile(pidFile));
+      // Stopped by the parent: gone within the bound, or the test fails (and stops it itself).
+      const deadline = Date.now() + 10_000;
+      while (alive(pid) && Date.now() < deadline) await sleep(50);
+      const stillAlive = alive(pid);
+      if (stillAlive) process.kill(pid, 'SIGKILL');
+      expect(stillAlive).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('sums counts and CPU time, takes the longest host time and the soonest first finding', () => {
     const base = { operations: 1, runsWith: new Map(), findings: [], stoppedBy: 'ops' as const };
     const sum = sumSummaries([
@@ -52,3 +85,24 @@ describe('explore --workers', () => {
     expect([...sum.runsWith]).toEqual([['late-write', 3]]);
   });
 });
+
+async function waitForFile(path: string): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(50);
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
