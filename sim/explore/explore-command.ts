@@ -1,6 +1,7 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { randomSeed, SEED_MAX } from '../random.js';
 import { exploreMain } from './explore-main.js';
+import { serveShard, WORKERS_MAX } from './explore-workers.js';
 import { decodeScenario } from './scenario-codec.js';
 import type { ExploreVariant } from './scenario.js';
 import { SWARM_KINDS, type SwarmKind } from './swarm.js';
@@ -19,6 +20,8 @@ interface RawExploreOptions {
   readonly shrink: boolean;
   readonly shrinkRuns: number;
   readonly shrinkTimeLimit: number;
+  readonly workers: number;
+  readonly shardWorker?: boolean;
 }
 
 const CONTROLS: readonly ExploreVariant[] = ['no-validity-check', 'plain-del-release'];
@@ -42,11 +45,17 @@ export function exploreCommand(): Command {
     .option('--controls <list>', `add negative-control clients to every scenario: ${CONTROLS.join(', ')} (comma-separated)`, controlsArg)
     .option('--faults <list>', `the fault kinds a seed may enable: ${SWARM_KINDS.join(', ')} (comma-separated; default all)`, faultsArg)
     .option('--replay <scenario>', 'run one scenario: an encoded one (v1....) or the seed of one, with the same --within-assumptions, --ops-per-run and --controls')
+    .option('--workers <n>', `explorer processes, one per core, over disjoint runs; the summary sums them, 1 to ${WORKERS_MAX}`, integerArg('--workers', 1, WORKERS_MAX), 1)
+    .addOption(new Option('--shard-worker', 'serve one shard of a --workers exploration (set by the parent process)').hideHelp())
     .option('--no-shrink', 'print violations without shrinking them')
     .option('--shrink-runs <n>', 'most runs spent shrinking one counterexample, 1 to 100000', integerArg('--shrink-runs', 1, 100_000), 300)
     .option('--shrink-time-limit <s>', 'most seconds spent shrinking one counterexample, 1 to 86400', integerArg('--shrink-time-limit', 1, 86_400), 300)
     .addHelpText('after', '\nExit codes: 0 nothing the spec does not predict, 3 an anomaly no broken assumption explains (any, within assumptions), 4 a run that got stuck, 1 bad options.')
     .action(async (options: RawExploreOptions, command: Command) => {
+      if (options.shardWorker === true) {
+        await serveShard();
+        return;
+      }
       const seed = options.seed ?? randomSeed();
       if (options.replay !== undefined) {
         // A bad --replay text is bad input: one plain line naming the field, no stack.
@@ -73,6 +82,7 @@ export function exploreCommand(): Command {
           shrink: options.shrink,
           shrinkRunsMax: options.shrinkRuns,
           shrinkTimeLimitMs: options.shrinkTimeLimit * 1000,
+          workers: options.workers,
           replay: options.replay,
         },
         (line) => process.stdout.write(`${line}\n`),

@@ -1,5 +1,6 @@
 import { breaches, unexplained } from './assumptions.js';
-import { explore, summaryLine, type ExploreSummary, type Finding } from './explore.js';
+import { explore, summaryLine, type ExploreOptions, type ExploreSummary, type Finding } from './explore.js';
+import { exploreInWorkers } from './explore-workers.js';
 import type { ExploreVariant, Scenario } from './scenario.js';
 import { decodeScenario, encodeScenario } from './scenario-codec.js';
 import { cutAfter, shrink } from './shrink.js';
@@ -22,6 +23,8 @@ export interface ExploreRun {
   readonly shrinkRunsMax: number;
   /** Most host time spent shrinking one counterexample, ms. */
   readonly shrinkTimeLimitMs: number;
+  /** Explorer processes over disjoint runs (1: explore in this process). */
+  readonly workers: number;
   /** A scenario to run alone: an encoded one, or the seed of one (drawn with the options above). */
   readonly replay: string | undefined;
 }
@@ -44,20 +47,19 @@ export async function exploreMain(options: ExploreRun, write: (line: string) => 
   if (options.replay !== undefined) return replay(options, write, command);
 
   write(`seed ${options.seed}`);
-  const summary = await explore(
-    {
-      seed: options.seed,
-      mode: options.mode,
-      opsTotal: options.opsTotal,
-      opsPerRun: options.opsPerRun,
-      runsMax: options.runsMax,
-      timeLimitMs: options.timeLimitMs,
-      controls: options.controls,
-      kinds: options.kinds,
-    },
-    (finding) => write(findingLine(finding, command)),
-  );
-  write(summaryLine(options.seed, options.mode, summary));
+  const exploreOptions: ExploreOptions = {
+    seed: options.seed,
+    mode: options.mode,
+    opsTotal: options.opsTotal,
+    opsPerRun: options.opsPerRun,
+    runsMax: options.runsMax,
+    timeLimitMs: options.timeLimitMs,
+    controls: options.controls,
+    kinds: options.kinds,
+  };
+  const onFinding = (finding: Finding): void => write(findingLine(finding, command));
+  const summary = options.workers > 1 ? await exploreInWorkers(exploreOptions, options.workers, onFinding) : await explore(exploreOptions, onFinding);
+  write(summaryLine(options.seed, options.mode, summary) + (options.workers > 1 ? ` (${options.workers} processes)` : ''));
   if (options.shrink) await shrinkFindings(summary, options, write);
   return exitCode(summary.findings);
 }
@@ -65,7 +67,7 @@ export async function exploreMain(options: ExploreRun, write: (line: string) => 
 function findingLine(finding: Finding, command: (extra: string) => string): string {
   const names = [...new Set(breaches(finding.scenario).map((b) => b.name))].join(', ') || 'none';
   const unexplained = finding.unexplained.length > 0 ? ` UNEXPLAINED: ${finding.unexplained.join(', ')};` : '';
-  return `violation seed ${finding.scenario.seed}: ${describeAnomalies(finding.verdict.anomalies)};${unexplained} assumptions broken: ${names}; replay: ${command(`--replay ${finding.scenario.seed}`)}`;
+  return `violation seed ${finding.scenario.seed}: ${describeAnomalies(finding.anomalies)};${unexplained} assumptions broken: ${names}; replay: ${command(`--replay ${finding.scenario.seed}`)}`;
 }
 
 function exitCode(findings: readonly Finding[]): number {
@@ -77,7 +79,7 @@ function exitCode(findings: readonly Finding[]): number {
 async function shrinkFindings(summary: ExploreSummary, options: ExploreRun, write: (line: string) => void): Promise<void> {
   const done = new Set<Anomaly>();
   for (const finding of summary.findings) {
-    const anomaly = ANOMALIES.find((a) => finding.verdict.anomalies.has(a) && !done.has(a));
+    const anomaly = ANOMALIES.find((a) => finding.anomalies.has(a) && !done.has(a));
     if (anomaly === undefined || done.size >= SHRINK_KINDS_MAX) continue;
     done.add(anomaly);
     await shrinkAndPrint(finding.scenario, anomaly, options.shrinkRunsMax, options.shrinkTimeLimitMs, write);
@@ -114,7 +116,7 @@ async function replay(options: ExploreRun, write: (line: string) => void, comman
   );
   const findings: Finding[] = [];
   if (verdict.anomalies.size > 0) {
-    const finding = { scenario, verdict, run, unexplained: unexplained(verdict.anomalies, scenario) };
+    const finding = { scenario, anomalies: verdict.anomalies, unexplained: unexplained(verdict.anomalies, scenario) };
     findings.push(finding);
     write(findingLine(finding, command));
     const anomaly = ANOMALIES.find((a) => verdict.anomalies.has(a)) as Anomaly;

@@ -2,8 +2,8 @@ import { deriveSeed } from '../random.js';
 import { unexplained } from './assumptions.js';
 import type { ExploreVariant, Scenario } from './scenario.js';
 import { generateScenario, type ExploreMode, type SwarmKind } from './swarm.js';
-import { describeAnomalies, judge, type Anomaly, type Verdict } from './verdict.js';
-import { runScenario, type RunResult } from './world.js';
+import { describeAnomalies, judge, type Anomaly } from './verdict.js';
+import { runScenario } from './world.js';
 
 export interface ExploreOptions {
   readonly seed: number;
@@ -24,11 +24,15 @@ export interface ExploreOptions {
   readonly shardCount?: number;
 }
 
-/** One scenario that showed an anomaly. */
+/**
+ * One scenario that showed an anomaly: plain data (its run is not kept, an exploration
+ * may find thousands; the seed replays it), so that an explorer in another process can
+ * send it over.
+ */
 export interface Finding {
   readonly scenario: Scenario;
-  readonly verdict: Verdict;
-  readonly run: RunResult;
+  /** Count per anomaly the run showed. */
+  readonly anomalies: ReadonlyMap<Anomaly, number>;
   /** Anomalies no breach of the scenario explains: must stay empty. */
   readonly unexplained: readonly Anomaly[];
 }
@@ -99,7 +103,7 @@ export async function explore(options: ExploreOptions, onFinding: (finding: Find
     if (verdict.anomalies.size > 0) {
       simulatedMsToFirstFinding ??= simulatedMs;
       for (const anomaly of verdict.anomalies.keys()) runsWith.set(anomaly, (runsWith.get(anomaly) ?? 0) + 1);
-      const finding = { scenario, verdict, run, unexplained: unexplained(verdict.anomalies, scenario) };
+      const finding = { scenario, anomalies: verdict.anomalies, unexplained: unexplained(verdict.anomalies, scenario) };
       findings.push(finding);
       onFinding(finding);
     }

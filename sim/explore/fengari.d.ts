@@ -16,6 +16,14 @@ declare module 'fengari' {
     lua_pop(L: LuaState, n: number): void;
     lua_type(L: LuaState, index: number): number;
     lua_tojsstring(L: LuaState, index: number): string;
+    /** The string's own bytes (fengari's internal array, the same object on every call). */
+    lua_tolstring(L: LuaState, index: number): LuaString;
+    lua_upvalueindex(n: number): number;
+    lua_pushcclosure(L: LuaState, f: (L: LuaState) => number, n: number): void;
+    lua_rawget(L: LuaState, index: number): number;
+    lua_rawset(L: LuaState, index: number): void;
+    lua_rawlen(L: LuaState, index: number): number;
+    lua_pushvalue(L: LuaState, index: number): void;
     lua_tonumber(L: LuaState, index: number): number;
     lua_toboolean(L: LuaState, index: number): boolean;
     lua_pushstring(L: LuaState, s: LuaString): void;

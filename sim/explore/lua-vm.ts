@@ -1,4 +1,5 @@
 import fengari from 'fengari';
+import { LuaStrings } from './lua-strings.js';
 import { errorReply, isError, isStatus, type RedisReply } from './reply.js';
 
 const { lua, lauxlib, lualib, to_luastring } = fengari;
@@ -32,33 +33,35 @@ export type CommandRunner = (args: readonly string[]) => RedisReply;
  *   "ERR user_script:5: attempt to compare two nil values"; Redis also appends
  *   " script: <sha>, on @user_script:5." to errors raised inside a script, which is left out.
  *
- * KEYS and ARGV are set as globals before each run, as Redis does. One VM serves every
- * simulated node: the scripts keep no global state, and `runner` says which node's
- * keyspace a call goes to.
+ * KEYS and ARGV are new tables set as globals before each run, as Redis does. One VM
+ * serves every simulated node: the scripts keep no global state, and `runner` says which
+ * node's keyspace a call goes to. Each script text is compiled once per VM and kept as a
+ * closure; every string crosses into and out of Lua through `LuaStrings`, converted once.
  */
 export class LuaVm {
   private readonly L: LuaState = lauxlib.luaL_newstate();
   private readonly compiled = new Map<string, number>();
   private runner: CommandRunner | undefined;
-  private readonly strings = new Map<string, Uint8Array>();
-  private readonly keysName = to_luastring('KEYS');
-  private readonly argvName = to_luastring('ARGV');
-  private readonly errName = to_luastring('err');
-  private readonly okName = to_luastring('ok');
+  private readonly strings = new LuaStrings(this.L);
+  /** Registry reference of the string pool table. */
+  private readonly poolRef: number;
 
   constructor() {
     const L = this.L;
     lualib.luaL_openlibs(L);
+    this.strings.newPool();
+    this.poolRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     lua.lua_newtable(L);
-    lua.lua_pushcfunction(L, (state) => this.call(state, true));
-    lua.lua_setfield(L, -2, to_luastring('call'));
-    lua.lua_pushcfunction(L, (state) => this.call(state, false));
-    lua.lua_setfield(L, -2, to_luastring('pcall'));
+    for (const [name, raise] of [['call', true], ['pcall', false]] as const) {
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.poolRef);
+      lua.lua_pushcclosure(L, (state) => this.call(state, raise), 1);
+      lua.lua_setfield(L, -2, to_luastring(name));
+    }
     lua.lua_setglobal(L, to_luastring('redis'));
     lua.lua_getglobal(L, to_luastring('table'));
     lua.lua_getfield(L, -1, to_luastring('unpack'));
     lua.lua_setglobal(L, to_luastring('unpack'));
-    lua.lua_pop(L, 1);
+    lua.lua_settop(L, 0);
   }
 
   /** Compiles `source` (once per text); returns an error reply when it does not compile. */
@@ -68,7 +71,7 @@ export class LuaVm {
     const text = to_luastring(source);
     if (lauxlib.luaL_loadbuffer(L, text, text.length, CHUNK_NAME) !== lua.LUA_OK) {
       const message = lua.lua_tojsstring(L, -1);
-      lua.lua_pop(L, 1);
+      lua.lua_settop(L, 0);
       return errorReply(`ERR Error compiling script (new function): ${message}`);
     }
     this.compiled.set(source, lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX));
@@ -81,8 +84,11 @@ export class LuaVm {
     if (compileError !== undefined) return compileError;
     const L = this.L;
     const ref = this.compiled.get(source) as number;
-    this.setArray(this.keysName, keys);
-    this.setArray(this.argvName, args);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.poolRef);
+    this.setGlobalArray('KEYS', keys);
+    this.setGlobalArray('ARGV', args);
+    lua.lua_settop(L, 0);
     this.runner = runner;
     try {
       lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
@@ -90,125 +96,128 @@ export class LuaVm {
         const message = lua.lua_type(L, -1) === lua.LUA_TSTRING ? lua.lua_tojsstring(L, -1) : 'script error';
         return errorReply(message.startsWith('ERR') || /^[A-Z]+ /.test(message) ? message : `ERR ${message}`);
       }
-      return this.toReply(-1);
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.poolRef);
+      return this.toReply(RESULT_SLOT);
     } finally {
       this.runner = undefined;
       lua.lua_settop(L, 0);
     }
   }
 
-  private setArray(name: Uint8Array, items: readonly string[]): void {
+  /** Sets global `name` to a new array of `items` (the globals table at slot 1, the pool at 2). */
+  private setGlobalArray(name: string, items: readonly string[]): void {
     const L = this.L;
+    this.strings.push(name, 2);
     lua.lua_createtable(L, items.length, 0);
     for (let index = 0; index < items.length; index += 1) {
-      lua.lua_pushstring(L, this.luaString(items[index] as string));
+      this.strings.push(items[index] as string, 2);
       lua.lua_rawseti(L, -2, index + 1);
     }
-    lua.lua_setglobal(L, name);
+    lua.lua_rawset(L, 1);
   }
 
   private call(L: LuaState, raise: boolean): number {
     const count = lua.lua_gettop(L);
-    const args: string[] = [];
+    if (count === 0) return this.fail(L, raise, 'ERR Please specify at least one argument for this redis lib call');
+    const args = new Array<string>(count);
     for (let index = 1; index <= count; index += 1) {
       const type = lua.lua_type(L, index);
-      if (type === lua.LUA_TSTRING) args.push(lua.lua_tojsstring(L, index));
-      else if (type === lua.LUA_TNUMBER) args.push(formatNumber(lua.lua_tonumber(L, index)));
+      if (type === lua.LUA_TSTRING) args[index - 1] = this.strings.read(index);
+      else if (type === lua.LUA_TNUMBER) args[index - 1] = formatNumber(lua.lua_tonumber(L, index));
       else return this.fail(L, raise, 'ERR Lua redis lib command arguments must be strings or integers');
     }
-    if (args.length === 0) return this.fail(L, raise, 'ERR Please specify at least one argument for this redis lib call');
     const runner = this.runner;
     if (runner === undefined) return this.fail(L, raise, 'ERR redis.call outside a script');
     const reply = runner(args);
     if (isError(reply)) return this.fail(L, raise, reply.error);
-    lua.lua_settop(L, 0);
     this.push(L, reply);
     return 1;
   }
 
   private fail(L: LuaState, raise: boolean, message: string): number {
-    lua.lua_settop(L, 0);
     if (raise) {
-      lua.lua_pushstring(L, to_luastring(message));
+      this.strings.push(message, POOL_UPVALUE);
       lua.lua_error(L);
     }
-    lua.lua_createtable(L, 0, 1);
-    lua.lua_pushstring(L, to_luastring(message));
-    lua.lua_setfield(L, -2, this.errName);
+    this.pushMarked(L, 'err', message);
     return 1;
   }
 
+  /** Pushes a reply as Lua sees it, inside `redis.call` (the pool is its upvalue there). */
   private push(L: LuaState, reply: RedisReply): void {
     if (reply === null) lua.lua_pushboolean(L, false);
-    else if (typeof reply === 'string') lua.lua_pushstring(L, this.luaString(reply));
+    else if (typeof reply === 'string') this.strings.push(reply, POOL_UPVALUE);
     else if (typeof reply === 'number') {
       if (Number.isInteger(reply) && reply >= -2_147_483_648 && reply <= 2_147_483_647) lua.lua_pushinteger(L, reply);
       else lua.lua_pushnumber(L, reply);
     } else if (Array.isArray(reply)) {
       lua.lua_createtable(L, reply.length, 0);
-      reply.forEach((item: RedisReply, index) => {
-        this.push(L, item);
+      for (let index = 0; index < reply.length; index += 1) {
+        this.push(L, reply[index] as RedisReply);
         lua.lua_rawseti(L, -2, index + 1);
-      });
-    } else if (isStatus(reply)) {
-      lua.lua_createtable(L, 0, 1);
-      lua.lua_pushstring(L, to_luastring(reply.status));
-      lua.lua_setfield(L, -2, this.okName);
-    } else {
-      lua.lua_createtable(L, 0, 1);
-      lua.lua_pushstring(L, to_luastring((reply as { error: string }).error));
-      lua.lua_setfield(L, -2, this.errName);
-    }
+      }
+    } else if (isStatus(reply)) this.pushMarked(L, 'ok', reply.status);
+    else this.pushMarked(L, 'err', (reply as { error: string }).error);
   }
 
+  /** Pushes `{[field] = text}`: a status or error reply as Lua sees it. */
+  private pushMarked(L: LuaState, field: 'ok' | 'err', text: string): void {
+    lua.lua_createtable(L, 0, 1);
+    this.strings.push(field, POOL_UPVALUE);
+    this.strings.push(text, POOL_UPVALUE);
+    lua.lua_rawset(L, -3);
+  }
+
+  /** The reply of the value at absolute stack `index` of the main stack (after the run: the pool at POOL_SLOT). */
   private toReply(index: number): RedisReply {
     const L = this.L;
     const type = lua.lua_type(L, index);
     if (type === lua.LUA_TNUMBER) return Math.trunc(lua.lua_tonumber(L, index));
-    if (type === lua.LUA_TSTRING) return lua.lua_tojsstring(L, index);
+    if (type === lua.LUA_TSTRING) return this.strings.read(index);
     if (type === lua.LUA_TBOOLEAN) return lua.lua_toboolean(L, index) ? 1 : null;
     if (type !== lua.LUA_TTABLE) return null;
-    if (lua.lua_getfield(L, index, this.errName) === lua.LUA_TSTRING) {
-      const error = lua.lua_tojsstring(L, -1);
-      lua.lua_pop(L, 1);
-      return errorReply(error);
-    }
-    lua.lua_pop(L, 1);
-    if (lua.lua_getfield(L, index, this.okName) === lua.LUA_TSTRING) {
-      const status = lua.lua_tojsstring(L, -1);
-      lua.lua_pop(L, 1);
-      return { status };
-    }
-    lua.lua_pop(L, 1);
+    const error = this.markedField(index, 'err');
+    if (error !== undefined) return errorReply(error);
+    const status = this.markedField(index, 'ok');
+    if (status !== undefined) return { status };
     const items: RedisReply[] = [];
     for (let i = 1; ; i += 1) {
       if (lua.lua_rawgeti(L, index, i) === lua.LUA_TNIL) {
         lua.lua_pop(L, 1);
         break;
       }
-      items.push(this.toReply(-1));
+      items.push(this.toReply(lua.lua_gettop(L)));
       lua.lua_pop(L, 1);
     }
     return items;
   }
 
-  // Lock values and keys recur across the five nodes of one attempt: convert them once.
-  private luaString(value: string): Uint8Array {
-    let converted = this.strings.get(value);
-    if (converted === undefined) {
-      if (this.strings.size >= STRING_CACHE_MAX) this.strings.clear();
-      converted = to_luastring(value);
-      this.strings.set(value, converted);
-    }
-    return converted;
+  /** The string in field `field` of the table at absolute `index`, if it is one (Redis reads it raw). */
+  private markedField(index: number, field: 'ok' | 'err'): string | undefined {
+    const L = this.L;
+    this.strings.push(field, POOL_SLOT);
+    const value = lua.lua_rawget(L, index) === lua.LUA_TSTRING ? this.strings.read(-1) : undefined;
+    lua.lua_pop(L, 1);
+    return value;
   }
 }
 
 // Redis 7 names every script chunk "@user_script", so runtime errors read "user_script:5: ...".
 const CHUNK_NAME = to_luastring('@user_script');
 
-/** Bound of the converted-string cache (entries). */
-const STRING_CACHE_MAX = 4096;
+/**
+ * After a run, its result is at slot 1 of the main stack and the pool is pushed above it.
+ * The stack is otherwise left empty between runs: fengari's stack is a JS array that V8
+ * turns into a slow dictionary once it has grown past 64 slots and is emptied again, which
+ * made every Lua instruction half as fast again; scripts this small never grow it from the
+ * empty base.
+ */
+const RESULT_SLOT = 1;
+const POOL_SLOT = 2;
+/** Inside `redis.call`, the pool is the closure's one upvalue. */
+const POOL_UPVALUE = lua.lua_upvalueindex(1);
+/** The registry slot of the globals table (Lua 5.3's LUA_RIDX_GLOBALS). */
+const LUA_RIDX_GLOBALS = 2;
 
 /** A number argument as Redis 7 formats it: shortest round-trip form, no ".0" on integers. */
 function formatNumber(value: number): string {
