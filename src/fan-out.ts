@@ -9,6 +9,8 @@ export interface FanOut<T> {
   readonly decision: 'for' | 'against';
   /** The answers counted when the attempt was decided, by node index. */
   readonly outcomes: ReadonlyMap<number, NodeOutcome>;
+  /** The same answers as a list in node order: what every attempt reads, with no Map to build. */
+  readonly counted: readonly NodeOutcome[];
   /** The values of the nodes that voted for, counted when decided. */
   readonly values: ReadonlyMap<number, T>;
   /** node-redlock v5's statistics: resolves when every node has answered or timed out. */
@@ -97,7 +99,9 @@ class Attempt<T> {
       if (decision !== 'pending') {
         this.decided = true;
         // Snapshot: later answers must not change what the caller decided on.
-        this.resolve(new Votes(decision, this.outcomes.slice(), this.values.slice(), this.stats, this));
+        const counted: NodeOutcome[] = [];
+        for (const outcome of this.outcomes) if (outcome !== undefined) counted.push(outcome);
+        this.resolve(new Votes(decision, counted, this.values.slice(), this.stats, this));
       }
     }
     if (this.votesFor + this.votesAgainst === count) this.finish();
@@ -139,7 +143,7 @@ class Votes<T> implements FanOut<T> {
 
   constructor(
     readonly decision: 'for' | 'against',
-    private readonly snapshot: readonly (NodeOutcome | undefined)[],
+    readonly counted: readonly NodeOutcome[],
     private readonly snapshotValues: readonly (T | undefined)[],
     readonly stats: Promise<ExecutionStats>,
     private readonly attempt: Attempt<T>,
@@ -149,7 +153,7 @@ class Votes<T> implements FanOut<T> {
     if (!this.outcomeMap) {
       this.outcomeMap = new Map();
       // In node order, as `all` gives them.
-      for (const outcome of this.snapshot) if (outcome) this.outcomeMap.set(outcome.node, outcome);
+      for (const outcome of this.counted) this.outcomeMap.set(outcome.node, outcome);
     }
     return this.outcomeMap;
   }
@@ -157,9 +161,7 @@ class Votes<T> implements FanOut<T> {
   get values(): ReadonlyMap<number, T> {
     if (!this.valueMap) {
       this.valueMap = new Map();
-      this.snapshot.forEach((outcome, index) => {
-        if (outcome?.vote === 'for') this.valueMap?.set(index, this.snapshotValues[index] as T);
-      });
+      for (const outcome of this.counted) if (outcome.vote === 'for') this.valueMap.set(outcome.node, this.snapshotValues[outcome.node] as T);
     }
     return this.valueMap;
   }

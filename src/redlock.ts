@@ -476,9 +476,9 @@ export class Redlock extends EventEmitter {
     if (trace) {
       trace.attempts = attempt;
       let votesFor = 0;
-      for (const outcome of votes.outcomes.values()) if (outcome.vote === 'for') votesFor += 1;
+      for (const outcome of votes.counted) if (outcome.vote === 'for') votesFor += 1;
       trace.votesFor = votesFor;
-      trace.votesAgainst = votes.outcomes.size - votesFor;
+      trace.votesAgainst = votes.counted.length - votesFor;
     }
     // Both consumers are optional; with neither, an attempt costs no event object.
     if (attemptChannel.hasSubscribers) {
@@ -487,14 +487,15 @@ export class Redlock extends EventEmitter {
         resources,
         attempt,
         decision: votes.decision,
-        outcomes: [...votes.outcomes.values()],
+        outcomes: [...votes.counted],
         elapsedMs,
         ...(validity === undefined ? {} : { validityMs: validity }),
       });
     }
     if (this.listenerCount('error') === 0) return;
     // As node-redlock v5 does, every refusal is emitted, ResourceLockedError included.
-    for (const outcome of votes.outcomes.values()) if (outcome.error) this.emit('error', outcome.error);
+    // From the list, not the Map: an attempt with an error listener and no refusals builds nothing.
+    for (const outcome of votes.counted) if (outcome.error) this.emit('error', outcome.error);
   }
 
   private emitError(error: Error): void {

@@ -60,6 +60,7 @@ describe('fanOut', () => {
     expect([...stats.votesAgainst.values()].map((error) => error.message)).toEqual(['late failure']);
     // The decision's snapshot is not changed by later answers.
     expect(votes.outcomes.size).toBe(3);
+    expect(votes.counted).toHaveLength(3);
   });
 
   it('decides against once a quorum is impossible, keeping each cause', async () => {
@@ -98,6 +99,12 @@ describe('fanOut', () => {
     const votes = await result;
     expect(votes.decision).toBe('for');
     expect([...votes.outcomes.keys()]).toEqual([0, 1, 3, 4]);
+    expect(votes.counted.map((outcome) => [outcome.node, outcome.vote])).toEqual([
+      [0, 'for'],
+      [1, 'against'],
+      [3, 'for'],
+      [4, 'for'],
+    ]);
     expect([...votes.values.keys()]).toEqual([0, 3, 4]);
     expect(votes.values.get(1)).toBeUndefined();
     let allDone = false;
