@@ -56,7 +56,7 @@ class Attempt<T> {
   private readonly quorum: number;
   private decided = false;
   private readonly sentMs: number;
-  private readonly timer: unknown;
+  private timer: unknown;
   private resolveStats!: (stats: ExecutionStats) => void;
   private readonly stats: Promise<ExecutionStats>;
   private finished: readonly NodeOutcome[] | undefined;
@@ -113,7 +113,19 @@ class Attempt<T> {
     return new Promise((resolve) => (this.waiters ??= []).push(resolve));
   }
 
+  /**
+   * The node timeout has passed: the nodes still silent time out one timer turn later.
+   * Node's event loop runs due timers before it reads the sockets, so after a stall of
+   * the process (a long GC, a busy machine) every attempt's timer would fire before the
+   * answers that arrived in time during the stall are read, and each would count as a
+   * timeout: a stalled client is not a slow node. Validity still charges the whole
+   * elapsed time to the attempt.
+   */
   private readonly expire = (): void => {
+    this.timer = this.runtime.setTimer(this.expireSilent, 0);
+  };
+
+  private readonly expireSilent = (): void => {
     // A timeout's stack would be the timer's own, which tells nothing, and capturing it
     // is most of what an Error costs: with slow nodes, every attempt makes these.
     const stackTraceLimit = Error.stackTraceLimit;

@@ -89,6 +89,31 @@ describe('fanOut', () => {
     expect(Error.stackTraceLimit).toBe(limitBefore);
   });
 
+  it('counts answers read right after a late timer (a stalled process) as answers, not timeouts', async () => {
+    const { nodes, pending } = scriptedNodes(3);
+    const timers: { callback: () => void; delayMs: number }[] = [];
+    const runtime = {
+      monotonicMs: () => 0,
+      setTimer: (callback: () => void, delayMs: number) => timers.push({ callback, delayMs }),
+      clearTimer: () => undefined,
+    };
+    const result = fanOut(nodes, parked(pending), judge, 100, runtime);
+    expect(timers.map((timer) => timer.delayMs)).toEqual([100]);
+    // The node timeout fires first, as Node runs due timers before it reads the sockets...
+    timers[0]!.callback();
+    // ...then the answers that arrived during the stall are read...
+    pending[0]!.resolve('OK');
+    pending[2]!.resolve('OK');
+    // ...and only then does the silent node time out.
+    expect(timers.map((timer) => timer.delayMs)).toEqual([100, 0]);
+    timers[1]!.callback();
+    const votes = await result;
+    expect(votes.decision).toBe('for');
+    const stats = await votes.stats;
+    expect(stats.votesFor.size).toBe(2);
+    expect([...stats.votesAgainst.values()].map((error) => error.name)).toEqual(['NodeTimeoutError']);
+  });
+
   it('gives every answer in node order through all, the for-votes only in values, and builds v5 sets once', async () => {
     const { nodes, pending } = scriptedNodes(5);
     const result = fanOut(nodes, parked(pending), judge, 60_000, runtimeAt(() => 0));
