@@ -29,7 +29,7 @@ import { ACQUIRE, EXTEND, FENCE, RELEASE, RELEASE_AND_NOTIFY, type Script } from
 import { DEFAULT_SETTINGS, maxAttempts, mergeSettings, nodeTimeoutFor, type CallSettings, type ResolvedSettings, type Settings } from './settings.js';
 import { acquireTracing, extendTracing, releaseTracing, type OperationContext } from './tracing.js';
 import type { Client, ExecutionResult, Operation, RedlockAbortSignal } from './types.js';
-import { singleKeyAcquire, singleKeyFencedAcquire, type AcquireCommand, type NodeCommand } from './single-key-acquire.js';
+import { singleKeyAcquire, type AcquireCommand } from './single-key-acquire.js';
 import { runUsing } from './using.js';
 import { checkClients, checkDuration, checkResources } from './validate.js';
 import { driftMs, validityMs } from './validity.js';
@@ -44,8 +44,6 @@ interface AcquireRequest {
   readonly keys: string[];
   /** What every node is sent for a lock value, and how its reply is judged. */
   readonly command: (value: string) => AcquireCommand;
-  /** The resources' fencing counters, when fencing (made once per acquire, not per attempt). */
-  readonly fenceKeys: readonly string[] | undefined;
   readonly ttlMs: number;
   readonly timeoutMs: number;
   readonly s: ResolvedSettings;
@@ -194,24 +192,16 @@ export class Redlock extends EventEmitter {
     const signal = settings?.signal;
     signal?.throwIfAborted();
     this.throwIfClosed();
-    const fenceKeys = s.fencing ? keys.map(fenceKey) : undefined;
-    const scriptKeys = fenceKeys ? [...keys, ...fenceKeys] : keys;
+    const scriptKeys = s.fencing ? [...keys, ...keys.map(fenceKey)] : keys;
     checkClusterSlots(this.nodes, keys, s.fencing);
+    // One resource without fencing needs no script: a plain SET NX PX.
     const judge = judgeAcquire(keys);
-    const ttlArg = String(ttlMs);
-    const countArg = String(keys.length);
-    // One resource needs no script either way: SET NX PX, and with fencing a GET of its
-    // counter in the same write.
-    const single = keys.length === 1 ? (keys[0] ?? '') : undefined;
-    const singleFence = fenceKeys?.[0] ?? '';
     const command =
-      single === undefined
-        ? (value: string): AcquireCommand => ({ script: ACQUIRE, keys: scriptKeys, args: [value, ttlArg, countArg], judge })
-        : fenceKeys
-          ? (value: string): AcquireCommand => singleKeyFencedAcquire(single, singleFence, value, ttlMs)
-          : (value: string): AcquireCommand => singleKeyAcquire(single, value, ttlMs);
+      !s.fencing && keys.length === 1
+        ? (value: string): AcquireCommand => singleKeyAcquire(keys[0] ?? '', value, ttlMs)
+        : (value: string): AcquireCommand => ({ script: ACQUIRE, keys: scriptKeys, args: [value, String(ttlMs), String(keys.length)], judge });
     const timeoutMs = nodeTimeoutFor(s, ttlMs);
-    const request: AcquireRequest = { keys, command, fenceKeys, ttlMs, timeoutMs, s, signal, trace };
+    const request: AcquireRequest = { keys, command, ttlMs, timeoutMs, s, signal, trace };
     const attemptsMax = maxAttempts(s);
     // Waiters of this process for the same resources queue in one line: only the first
     // retries when a release is published, so a hot lock passes from one waiter to the
@@ -242,7 +232,7 @@ export class Redlock extends EventEmitter {
 
   /** One acquire attempt: lock on a quorum, fence if asked, check validity; a failed attempt is taken back. */
   private async attemptAcquire(request: AcquireRequest, attempt: number, startMs: number, log: AttemptLog): Promise<AttemptResult<Lock>> {
-    const { keys, fenceKeys, ttlMs, timeoutMs, s, signal, trace } = request;
+    const { keys, ttlMs, timeoutMs, s, signal, trace } = request;
     // A fresh value per attempt: a failed attempt's take-back, delayed on its way to a node
     // (a driver resending a script as EVAL after NOSCRIPT, a slow connection), can then
     // never delete the key a later attempt of the same acquire set there.
@@ -252,10 +242,7 @@ export class Redlock extends EventEmitter {
     const takeBack = (votes?: FanOut<unknown>): Promise<void> => this.takeBack(keys, value, timeoutMs, answered, votes);
     let votes: FanOut<string>;
     try {
-      votes = await untilAborted(
-        command.andThen ? this.fanOutPair(command, command.andThen, command.judge, timeoutMs, answered) : this.fanOut(command.script, command.keys, command.args, command.judge, timeoutMs, answered),
-        signal,
-      );
+      votes = await untilAborted(this.fanOut(command.script, command.keys, command.args, command.judge, timeoutMs, answered), signal);
     } catch (error) {
       // Aborted mid-attempt: some nodes may have set the key; take it back first.
       await takeBack();
@@ -263,10 +250,10 @@ export class Redlock extends EventEmitter {
     }
     log.push(votes.stats);
     let fence: bigint | undefined;
-    if (votes.decision === 'for' && fenceKeys) {
+    if (votes.decision === 'for' && s.fencing) {
       let written: { fence: bigint | undefined; votes: FanOut<true> };
       try {
-        written = await untilAborted(this.writeFence(keys, fenceKeys, votes.values.values(), timeoutMs, attempt), signal);
+        written = await untilAborted(this.writeFence(keys, votes.values.values(), timeoutMs, attempt), signal);
       } catch (error) {
         await takeBack(votes);
         throw error;
@@ -402,16 +389,10 @@ export class Redlock extends EventEmitter {
    * undefined when the write-back reached no quorum; its votes are reported as the
    * `fence` operation either way.
    */
-  private async writeFence(
-    keys: readonly string[],
-    fenceKeys: readonly string[],
-    readTokens: Iterable<unknown>,
-    timeoutMs: number,
-    attempt: number,
-  ): Promise<{ fence: bigint | undefined; votes: FanOut<true> }> {
+  private async writeFence(keys: readonly string[], readTokens: Iterable<unknown>, timeoutMs: number, attempt: number): Promise<{ fence: bigint | undefined; votes: FanOut<true> }> {
     const fence = nextFence(readTokens, this.runtime.wallMs());
     const startMs = this.clock();
-    const votes = await this.fanOut(FENCE, fenceKeys, [fence.toString()], judgeRelease, timeoutMs);
+    const votes = await this.fanOut(FENCE, keys.map(fenceKey), [fence.toString()], judgeRelease, timeoutMs);
     this.report('fence', keys, attempt, votes, this.clock() - startMs, undefined, undefined);
     return { fence: votes.decision === 'for' ? fence : undefined, votes };
   }
@@ -481,28 +462,6 @@ export class Redlock extends EventEmitter {
 
   private fanOut<T>(script: Script, keys: readonly string[], args: readonly string[], judge: Judge<T>, timeoutMs: number, answered?: Set<number>): Promise<FanOut<T>> {
     return fanOut(this.nodes, (node, done) => node.run(script, keys, args, done), judge, timeoutMs, this.runtime, answered);
-  }
-
-  /** Like fanOut, with two commands per node in one tick; the judge gets `[first, second]`. */
-  private fanOutPair<T>(first: NodeCommand, second: NodeCommand, judge: Judge<T>, timeoutMs: number, answered: Set<number>): Promise<FanOut<T>> {
-    return fanOut(
-      this.nodes,
-      (node, done) => {
-        let firstAnswer: { error: Error | null; reply: unknown } | undefined;
-        node.run(first.script, first.keys, first.args, (error, reply) => {
-          firstAnswer = { error, reply };
-        });
-        // A node answers its commands in order: the first's reply is in before the second's.
-        node.run(second.script, second.keys, second.args, (error, reply) => {
-          const error1 = firstAnswer ? firstAnswer.error : new Error(`node ${node.index} (${node.address}): the second reply came before the first`);
-          done(error1 ?? error, error1 ?? error ? undefined : [firstAnswer?.reply, reply]);
-        });
-      },
-      judge,
-      timeoutMs,
-      this.runtime,
-      answered,
-    );
   }
 
   private report(

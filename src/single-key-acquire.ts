@@ -18,27 +18,12 @@ export const SET_NX_PX = plainCommandScript(
   (keys, args) => [keys[0] ?? '', args[0] ?? '', 'NX', 'PX', args[1] ?? ''],
 );
 
-/**
- * KEYS[1]: a fencing counter. Replies its value, or nil when it has none. Sent after
- * SET_NX_PX in the same tick (one write to the node): a plain GET, no script.
- */
-export const READ_FENCE = plainCommandScript('redquorumReadFence', "return redis.call('GET', KEYS[1])", 'get', (keys) => [keys[0] ?? '']);
-
-/** One command of an acquire. */
-export interface NodeCommand {
+/** What an acquire sends to every node, and how it reads the replies. */
+export interface AcquireCommand {
   readonly script: Script;
   readonly keys: readonly string[];
   readonly args: readonly string[];
-}
-
-/** What an acquire sends to every node, and how it reads the replies. */
-export interface AcquireCommand extends NodeCommand {
-  /**
-   * A second command sent to every node right after the first, in the same tick: the
-   * judge then gets both replies as `[first, second]` (an error of either is the vote).
-   */
-  readonly andThen?: NodeCommand;
-  /** A vote for carries the fence read on the node ("0" when none, and without fencing). */
+  /** A vote for carries the fence read on the node: always "0", as ACQUIRE without fencing. */
   readonly judge: Judge<string>;
 }
 
@@ -52,33 +37,6 @@ export function singleKeyAcquire(resource: string, value: string, ttlMs: number)
       if (reply === 'OK') return NO_FENCE;
       if (reply === null) return new ResourceLockedError(appliedToMessage(0, 1), { resource, node: node.index, address: node.address });
       return new Error(`node ${node.index} (${node.address}): unexpected acquire reply ${JSON.stringify(reply)}`);
-    },
-  };
-}
-
-/**
- * The fenced acquire of one resource: SET NX PX, then a GET of its fencing counter, two
- * plain commands in one write where the ACQUIRE script would cost the node a script
- * call. The read need not be atomic with the SET: the token must exceed the tokens of
- * acquisitions that completed before this one began, and each of those is on a quorum
- * before its acquire returns, so this GET, sent after this acquire began, reads it (or
- * more) on every node of the intersection.
- */
-export function singleKeyFencedAcquire(resource: string, fenceKey: string, value: string, ttlMs: number): AcquireCommand {
-  const set = singleKeyAcquire(resource, value, ttlMs);
-  return {
-    script: SET_NX_PX,
-    keys: set.keys,
-    args: set.args,
-    andThen: { script: READ_FENCE, keys: [fenceKey], args: [] },
-    judge: (reply, node) => {
-      const [setReply, counter] = reply as [unknown, unknown];
-      const verdict = set.judge(setReply, node);
-      if (verdict instanceof Error) return verdict;
-      if (counter === null) return NO_FENCE;
-      // Tokens are non-negative integers (see fencing.ts); anything else was not written by us.
-      if (typeof counter !== 'string' || !/^\d{1,16}$/.test(counter)) return new Error(`node ${node.index} (${node.address}): unexpected fence counter ${JSON.stringify(counter)}`);
-      return { value: counter };
     },
   };
 }
