@@ -9,6 +9,8 @@ export interface FanOut<T> {
   readonly decision: 'for' | 'against';
   /** The answers counted when the attempt was decided, by node index. */
   readonly outcomes: ReadonlyMap<number, NodeOutcome>;
+  /** The same answers as a list in node order: what every attempt reads, with no Map to build. */
+  readonly counted: readonly NodeOutcome[];
   /** The values of the nodes that voted for, counted when decided. */
   readonly values: ReadonlyMap<number, T>;
   /** node-redlock v5's statistics: resolves when every node has answered or timed out. */
@@ -54,7 +56,7 @@ class Attempt<T> {
   private readonly quorum: number;
   private decided = false;
   private readonly sentMs: number;
-  private readonly timer: unknown;
+  private timer: unknown;
   private resolveStats!: (stats: ExecutionStats) => void;
   private readonly stats: Promise<ExecutionStats>;
   private finished: readonly NodeOutcome[] | undefined;
@@ -97,7 +99,9 @@ class Attempt<T> {
       if (decision !== 'pending') {
         this.decided = true;
         // Snapshot: later answers must not change what the caller decided on.
-        this.resolve(new Votes(decision, this.outcomes.slice(), this.values.slice(), this.stats, this));
+        const counted: NodeOutcome[] = [];
+        for (const outcome of this.outcomes) if (outcome !== undefined) counted.push(outcome);
+        this.resolve(new Votes(decision, counted, this.values.slice(), this.stats, this));
       }
     }
     if (this.votesFor + this.votesAgainst === count) this.finish();
@@ -109,7 +113,19 @@ class Attempt<T> {
     return new Promise((resolve) => (this.waiters ??= []).push(resolve));
   }
 
+  /**
+   * The node timeout has passed: the nodes still silent time out one timer turn later.
+   * Node's event loop runs due timers before it reads the sockets, so after a stall of
+   * the process (a long GC, a busy machine) every attempt's timer would fire before the
+   * answers that arrived in time during the stall are read, and each would count as a
+   * timeout: a stalled client is not a slow node. Validity still charges the whole
+   * elapsed time to the attempt.
+   */
   private readonly expire = (): void => {
+    this.timer = this.runtime.setTimer(this.expireSilent, 0);
+  };
+
+  private readonly expireSilent = (): void => {
     // A timeout's stack would be the timer's own, which tells nothing, and capturing it
     // is most of what an Error costs: with slow nodes, every attempt makes these.
     const stackTraceLimit = Error.stackTraceLimit;
@@ -139,7 +155,7 @@ class Votes<T> implements FanOut<T> {
 
   constructor(
     readonly decision: 'for' | 'against',
-    private readonly snapshot: readonly (NodeOutcome | undefined)[],
+    readonly counted: readonly NodeOutcome[],
     private readonly snapshotValues: readonly (T | undefined)[],
     readonly stats: Promise<ExecutionStats>,
     private readonly attempt: Attempt<T>,
@@ -149,7 +165,7 @@ class Votes<T> implements FanOut<T> {
     if (!this.outcomeMap) {
       this.outcomeMap = new Map();
       // In node order, as `all` gives them.
-      for (const outcome of this.snapshot) if (outcome) this.outcomeMap.set(outcome.node, outcome);
+      for (const outcome of this.counted) this.outcomeMap.set(outcome.node, outcome);
     }
     return this.outcomeMap;
   }
@@ -157,9 +173,7 @@ class Votes<T> implements FanOut<T> {
   get values(): ReadonlyMap<number, T> {
     if (!this.valueMap) {
       this.valueMap = new Map();
-      this.snapshot.forEach((outcome, index) => {
-        if (outcome?.vote === 'for') this.valueMap?.set(index, this.snapshotValues[index] as T);
-      });
+      for (const outcome of this.counted) if (outcome.vote === 'for') this.valueMap.set(outcome.node, this.snapshotValues[outcome.node] as T);
     }
     return this.valueMap;
   }

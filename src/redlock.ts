@@ -44,6 +44,8 @@ interface AcquireRequest {
   readonly keys: string[];
   /** What every node is sent for a lock value, and how its reply is judged. */
   readonly command: (value: string) => AcquireCommand;
+  /** The resources' fencing counters, when fencing (made once per acquire, not per attempt). */
+  readonly fenceKeys: readonly string[] | undefined;
   readonly ttlMs: number;
   readonly timeoutMs: number;
   readonly s: ResolvedSettings;
@@ -192,16 +194,19 @@ export class Redlock extends EventEmitter {
     const signal = settings?.signal;
     signal?.throwIfAborted();
     this.throwIfClosed();
-    const scriptKeys = s.fencing ? [...keys, ...keys.map(fenceKey)] : keys;
+    const fenceKeys = s.fencing ? keys.map(fenceKey) : undefined;
+    const scriptKeys = fenceKeys ? [...keys, ...fenceKeys] : keys;
     checkClusterSlots(this.nodes, keys, s.fencing);
     // One resource without fencing needs no script: a plain SET NX PX.
     const judge = judgeAcquire(keys);
+    const ttlArg = String(ttlMs);
+    const countArg = String(keys.length);
     const command =
       !s.fencing && keys.length === 1
         ? (value: string): AcquireCommand => singleKeyAcquire(keys[0] ?? '', value, ttlMs)
-        : (value: string): AcquireCommand => ({ script: ACQUIRE, keys: scriptKeys, args: [value, String(ttlMs), String(keys.length)], judge });
+        : (value: string): AcquireCommand => ({ script: ACQUIRE, keys: scriptKeys, args: [value, ttlArg, countArg], judge });
     const timeoutMs = nodeTimeoutFor(s, ttlMs);
-    const request: AcquireRequest = { keys, command, ttlMs, timeoutMs, s, signal, trace };
+    const request: AcquireRequest = { keys, command, fenceKeys, ttlMs, timeoutMs, s, signal, trace };
     const attemptsMax = maxAttempts(s);
     // Waiters of this process for the same resources queue in one line: only the first
     // retries when a release is published, so a hot lock passes from one waiter to the
@@ -232,7 +237,7 @@ export class Redlock extends EventEmitter {
 
   /** One acquire attempt: lock on a quorum, fence if asked, check validity; a failed attempt is taken back. */
   private async attemptAcquire(request: AcquireRequest, attempt: number, startMs: number, log: AttemptLog): Promise<AttemptResult<Lock>> {
-    const { keys, ttlMs, timeoutMs, s, signal, trace } = request;
+    const { keys, fenceKeys, ttlMs, timeoutMs, s, signal, trace } = request;
     // A fresh value per attempt: a failed attempt's take-back, delayed on its way to a node
     // (a driver resending a script as EVAL after NOSCRIPT, a slow connection), can then
     // never delete the key a later attempt of the same acquire set there.
@@ -250,10 +255,10 @@ export class Redlock extends EventEmitter {
     }
     log.push(votes.stats);
     let fence: bigint | undefined;
-    if (votes.decision === 'for' && s.fencing) {
+    if (votes.decision === 'for' && fenceKeys) {
       let written: { fence: bigint | undefined; votes: FanOut<true> };
       try {
-        written = await untilAborted(this.writeFence(keys, votes.values.values(), timeoutMs, attempt), signal);
+        written = await untilAborted(this.writeFence(keys, fenceKeys, votes.values.values(), timeoutMs, attempt), signal);
       } catch (error) {
         await takeBack(votes);
         throw error;
@@ -389,10 +394,16 @@ export class Redlock extends EventEmitter {
    * undefined when the write-back reached no quorum; its votes are reported as the
    * `fence` operation either way.
    */
-  private async writeFence(keys: readonly string[], readTokens: Iterable<unknown>, timeoutMs: number, attempt: number): Promise<{ fence: bigint | undefined; votes: FanOut<true> }> {
+  private async writeFence(
+    keys: readonly string[],
+    fenceKeys: readonly string[],
+    readTokens: Iterable<unknown>,
+    timeoutMs: number,
+    attempt: number,
+  ): Promise<{ fence: bigint | undefined; votes: FanOut<true> }> {
     const fence = nextFence(readTokens, this.runtime.wallMs());
     const startMs = this.clock();
-    const votes = await this.fanOut(FENCE, keys.map(fenceKey), [fence.toString()], judgeRelease, timeoutMs);
+    const votes = await this.fanOut(FENCE, fenceKeys, [fence.toString()], judgeRelease, timeoutMs);
     this.report('fence', keys, attempt, votes, this.clock() - startMs, undefined, undefined);
     return { fence: votes.decision === 'for' ? fence : undefined, votes };
   }
@@ -476,9 +487,9 @@ export class Redlock extends EventEmitter {
     if (trace) {
       trace.attempts = attempt;
       let votesFor = 0;
-      for (const outcome of votes.outcomes.values()) if (outcome.vote === 'for') votesFor += 1;
+      for (const outcome of votes.counted) if (outcome.vote === 'for') votesFor += 1;
       trace.votesFor = votesFor;
-      trace.votesAgainst = votes.outcomes.size - votesFor;
+      trace.votesAgainst = votes.counted.length - votesFor;
     }
     // Both consumers are optional; with neither, an attempt costs no event object.
     if (attemptChannel.hasSubscribers) {
@@ -487,14 +498,15 @@ export class Redlock extends EventEmitter {
         resources,
         attempt,
         decision: votes.decision,
-        outcomes: [...votes.outcomes.values()],
+        outcomes: [...votes.counted],
         elapsedMs,
         ...(validity === undefined ? {} : { validityMs: validity }),
       });
     }
     if (this.listenerCount('error') === 0) return;
     // As node-redlock v5 does, every refusal is emitted, ResourceLockedError included.
-    for (const outcome of votes.outcomes.values()) if (outcome.error) this.emit('error', outcome.error);
+    // From the list, not the Map: an attempt with an error listener and no refusals builds nothing.
+    for (const outcome of votes.counted) if (outcome.error) this.emit('error', outcome.error);
   }
 
   private emitError(error: Error): void {

@@ -142,21 +142,37 @@ describe('workload figures', () => {
 });
 
 describe('interleaving', () => {
-  it('alternates the order every round', () => {
-    expect(roundOrder(['a', 'b'], 0)).toEqual(['a', 'b']);
-    expect(roundOrder(['a', 'b'], 1)).toEqual(['b', 'a']);
-    expect(roundOrder(['a', 'b'], 2)).toEqual(['a', 'b']);
+  it('alternates two libraries', () => {
+    expect([0, 1, 2, -1].map((round) => roundOrder(['a', 'b'], round))).toEqual([
+      ['a', 'b'],
+      ['b', 'a'],
+      ['a', 'b'],
+      ['b', 'a'],
+    ]);
   });
 
-  it('rotates three or more, so that each takes every place in turn', () => {
-    const rounds = [0, 1, 2, 3].map((round) => roundOrder(['a', 'b', 'c'], round));
-    expect(rounds).toEqual([
+  it('balances every place and every predecessor over its period (n rounds for even n, 2n for odd)', () => {
+    expect([0, 1, 2, 3, 4, 5].map((round) => roundOrder(['a', 'b', 'c'], round))).toEqual([
       ['a', 'b', 'c'],
       ['b', 'c', 'a'],
       ['c', 'a', 'b'],
-      ['a', 'b', 'c'],
+      ['c', 'b', 'a'],
+      ['a', 'c', 'b'],
+      ['b', 'a', 'c'],
     ]);
-    for (const item of ['a', 'b', 'c']) expect(new Set(rounds.slice(0, 3).map((order) => order.indexOf(item)))).toEqual(new Set([0, 1, 2]));
+    for (const count of [3, 4, 5, 6]) {
+      const items = Array.from({ length: count }, (_, index) => String.fromCharCode(97 + index));
+      const period = count % 2 === 0 ? count : 2 * count;
+      const rounds = Array.from({ length: period }, (_, round) => roundOrder(items, round));
+      expect(roundOrder(items, period)).toEqual(rounds[0]);
+      expect(roundOrder(items, -1)).toEqual(rounds[period - 1]);
+      for (const item of items) {
+        const places = rounds.map((order) => order.indexOf(item));
+        for (let place = 0; place < count; place += 1) expect(places.filter((p) => p === place)).toHaveLength(period / count);
+        const predecessors = rounds.map((order) => order[order.indexOf(item) - 1]);
+        for (const other of items.filter((x) => x !== item)) expect(predecessors.filter((p) => p === other)).toHaveLength(period / count);
+      }
+    }
   });
 
   it('splits a budget into near-equal shares that sum to it', () => {

@@ -60,6 +60,7 @@ describe('fanOut', () => {
     expect([...stats.votesAgainst.values()].map((error) => error.message)).toEqual(['late failure']);
     // The decision's snapshot is not changed by later answers.
     expect(votes.outcomes.size).toBe(3);
+    expect(votes.counted).toHaveLength(3);
   });
 
   it('decides against once a quorum is impossible, keeping each cause', async () => {
@@ -88,6 +89,31 @@ describe('fanOut', () => {
     expect(Error.stackTraceLimit).toBe(limitBefore);
   });
 
+  it('counts answers read right after a late timer (a stalled process) as answers, not timeouts', async () => {
+    const { nodes, pending } = scriptedNodes(3);
+    const timers: { callback: () => void; delayMs: number }[] = [];
+    const runtime = {
+      monotonicMs: () => 0,
+      setTimer: (callback: () => void, delayMs: number) => timers.push({ callback, delayMs }),
+      clearTimer: () => undefined,
+    };
+    const result = fanOut(nodes, parked(pending), judge, 100, runtime);
+    expect(timers.map((timer) => timer.delayMs)).toEqual([100]);
+    // The node timeout fires first, as Node runs due timers before it reads the sockets...
+    timers[0]!.callback();
+    // ...then the answers that arrived during the stall are read...
+    pending[0]!.resolve('OK');
+    pending[2]!.resolve('OK');
+    // ...and only then does the silent node time out.
+    expect(timers.map((timer) => timer.delayMs)).toEqual([100, 0]);
+    timers[1]!.callback();
+    const votes = await result;
+    expect(votes.decision).toBe('for');
+    const stats = await votes.stats;
+    expect(stats.votesFor.size).toBe(2);
+    expect([...stats.votesAgainst.values()].map((error) => error.name)).toEqual(['NodeTimeoutError']);
+  });
+
   it('gives every answer in node order through all, the for-votes only in values, and builds v5 sets once', async () => {
     const { nodes, pending } = scriptedNodes(5);
     const result = fanOut(nodes, parked(pending), judge, 60_000, runtimeAt(() => 0));
@@ -98,6 +124,12 @@ describe('fanOut', () => {
     const votes = await result;
     expect(votes.decision).toBe('for');
     expect([...votes.outcomes.keys()]).toEqual([0, 1, 3, 4]);
+    expect(votes.counted.map((outcome) => [outcome.node, outcome.vote])).toEqual([
+      [0, 'for'],
+      [1, 'against'],
+      [3, 'for'],
+      [4, 'for'],
+    ]);
     expect([...votes.values.keys()]).toEqual([0, 3, 4]);
     expect(votes.values.get(1)).toBeUndefined();
     let allDone = false;
