@@ -8,10 +8,15 @@
  * - persistence 'aof-always': setup switches the node to appendonly yes + appendfsync
  *   always (without a restart, waiting for the AOF rewrite) so that the crash loses nothing;
  *   teardown switches it back the same way. Needs the embedded testbed.
+ * Each crash measures the lock keys the node held when it was killed (`keysAtCrash`) and,
+ * when it is back, how many of them it still holds with the same value (`keysBack`): all
+ * of them with AOF always (unless expired meanwhile), none without persistence.
  */
 import type { Persistence } from '../testbed/redis-servers.js';
 import { monotonicMs } from '../../src/clock.js';
+import { withRedis } from '../testbed/redis-admin.js';
 import { embeddedNode } from './embedded-node.js';
+import { heldKeys, keysBack } from './held-keys.js';
 import { faultEvent, sleepMs, type Nemesis, type NemesisContext } from './nemesis.js';
 import { integerIn } from './validate.js';
 
@@ -41,6 +46,9 @@ export function crash(options: CrashOptions): Nemesis {
   const name = `crash-${restart}`;
   let original: Persistence | undefined;
   let crashedAtMs: number | undefined;
+  // The lock keys the node held just before the kill.
+  let heldAtCrash: Map<string, string> | undefined;
+  const readHeld = (ctx: NemesisContext): Promise<Map<string, string>> => withRedis(ctx.testbed.directEndpoints()[node]!, heldKeys);
 
   const delayFor = (ctx: NemesisContext): number => {
     const delayMs = options.delayMs ?? 2 * ctx.ttlMs;
@@ -59,7 +67,13 @@ export function crash(options: CrashOptions): Nemesis {
     if (crashedAtMs !== undefined) {
       const downMs = Math.round(monotonicMs() - crashedAtMs);
       crashedAtMs = undefined;
-      ctx.record(faultEvent('stop', name, `node ${node} back after ${downMs} ms (persistence ${persistence})`));
+      const before = heldAtCrash ?? new Map<string, string>();
+      heldAtCrash = undefined;
+      const back = keysBack(before, await readHeld(ctx));
+      ctx.record({
+        ...faultEvent('stop', name, `node ${node} back after ${downMs} ms (persistence ${persistence}): ${back} of its ${before.size} lock keys back`),
+        measured: { keysAtCrash: before.size, keysBack: back },
+      });
     }
   };
 
@@ -76,6 +90,7 @@ export function crash(options: CrashOptions): Nemesis {
       if (crashedAtMs !== undefined) return;
       const redisNode = embeddedNode(name, ctx.testbed, node);
       if (restart === 'delayed') delayFor(ctx);
+      heldAtCrash = await readHeld(ctx);
       await redisNode.crash();
       crashedAtMs = monotonicMs();
       ctx.record(faultEvent('start', name, `node ${node} kill -9 (persistence ${persistence}, restart ${restart})`));

@@ -44,7 +44,12 @@ function acquireCompletions(history: readonly HistoryEvent[]): { invokeMs: numbe
   return out;
 }
 
+// A window from its inject to its heal's return: a completion in it may owe to the fault.
 const inside = (timeMs: number, windows: readonly AppliedWindow[]): boolean => windows.some((w) => timeMs >= w.startMs && timeMs <= w.healedMs);
+// Only while the fault was whole: from its inject's return until its heal began. A heal
+// removes toxics proxy by proxy, so an acquisition invoked while it runs may meet healed
+// links; the lab's own clients, faster than the heal, made dozens of those per window.
+const inForce = (timeMs: number, windows: readonly AppliedWindow[]): boolean => windows.some((w) => timeMs >= w.startMs && timeMs <= w.endMs);
 
 /** Measures each expected effect from the history and the applied fault windows. Pure. */
 export function measureEffects(expectations: readonly EffectExpectation[], history: readonly HistoryEvent[], applied: readonly AppliedWindow[]): MeasuredEffect[] {
@@ -78,7 +83,7 @@ export function measureEffects(expectations: readonly EffectExpectation[], histo
         const windows = applied.filter((w) => w.name === expectation.fault);
         const maxMs = expectation.maxMs ?? Infinity;
         const count = acquireCompletions(history).filter(
-          ({ invokeMs, completion }) => completion.type === 'ok' && inside(invokeMs, windows) && completion.timeMs - invokeMs < maxMs,
+          ({ invokeMs, completion }) => completion.type === 'ok' && inForce(invokeMs, windows) && completion.timeMs - invokeMs < maxMs,
         ).length;
         const min = expectation.min ?? 1;
         const what =
@@ -93,7 +98,9 @@ export function measureEffects(expectations: readonly EffectExpectation[], histo
         const outside: number[] = [];
         for (const { invokeMs, completion } of acquireCompletions(history)) {
           if (completion.type !== 'ok') continue;
-          (inside(invokeMs, windows) ? during : outside).push(completion.timeMs - invokeMs);
+          // Invoked during a heal: neither.
+          if (inForce(invokeMs, windows)) during.push(completion.timeMs - invokeMs);
+          else if (!inside(invokeMs, windows)) outside.push(completion.timeMs - invokeMs);
         }
         const p50During = percentile(during, 50);
         const p50Outside = percentile(outside, 50);

@@ -98,7 +98,15 @@ export const crashFsyncAlways: Scenario = {
     kleppmannLayout(params),
     { nemesis: crash({ node: arbiterNode(params), restart: 'immediate', persistence: 'aof-always' }), schedule: whileHeld(params) },
   ],
-  expected: () => ({ locks: 'safe', effects: [{ kind: 'unreachable-during', fault: 'crash-immediate' }], liveness: { minAcquisitionsPerS: 2 } }),
+  // The crash's effect is read from the node: the lock keys it held at the kill, back with
+  // their values. (Clients seeing the node fail is no evidence here: with an immediate
+  // restart ioredis re-sends what was in flight, and a loaded machine hid every failure
+  // in one CI run, 0 in 46 crashes.)
+  expected: () => ({
+    locks: 'safe',
+    effects: [{ kind: 'measured', fault: 'crash-immediate', key: 'keysBack', what: 'lock keys held at a crash that the restart brought back' }],
+    liveness: { minAcquisitionsPerS: 2 },
+  }),
 };
 
 export const crashImmediateRestart: Scenario = {

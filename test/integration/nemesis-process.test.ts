@@ -52,6 +52,7 @@ afterAll(async () => {
 describe('crash', () => {
   it('immediate restart without persistence comes back empty', async () => {
     await probe(direct(0), ['SET', 'held', 'yes'], 1_000);
+    await probe(direct(0), ['SET', 'lock-a', 'value-a', 'PX', '30000'], 1_000);
     const pidBefore = bed().redis!.node(0).pid;
     const nemesis = crash({ node: 0, restart: 'immediate', persistence: 'none' });
     await run(nemesis);
@@ -62,6 +63,8 @@ describe('crash', () => {
       ['crash-immediate', 'start'],
       ['crash-immediate', 'stop'],
     ]);
+    // The lock key (a TTL) was held at the kill and is gone; the key without a TTL is no lock key.
+    expect(events.at(-1)?.measured).toEqual({ keysAtCrash: 1, keysBack: 0 });
   });
 
   it('immediate restart with aof-always keeps the data, and teardown switches AOF off again', async () => {
@@ -70,8 +73,11 @@ describe('crash', () => {
     await nemesis.setup(context());
     expect(bed().redis!.node(1).persistence).toBe('aof-always');
     await probe(direct(1), ['SET', 'held', 'durable'], 1_000);
+    await probe(direct(1), ['SET', 'lock-a', 'value-a', 'PX', '30000'], 1_000);
+    await probe(direct(1), ['SET', 'lock-b', 'value-b', 'PX', '30000'], 1_000);
     await nemesis.inject(context());
     expect(await probe(direct(1), ['GET', 'held'], 1_000)).toMatchObject({ ok: true, reply: 'durable' });
+    expect(events.at(-1)?.measured).toEqual({ keysAtCrash: 2, keysBack: 2 });
     await nemesis.teardown(context());
     active = undefined;
     expect(bed().redis!.node(1).persistence).toBe('none');

@@ -54,6 +54,32 @@ describe('evidence', () => {
     expect(many).toMatchObject({ value: 2, ok: false });
   });
 
+  it('judges latency effects on acquisitions invoked while the fault was whole, not during its heal', () => {
+    const h = new HistoryBuilder();
+    const acquire = (lockId: string, invokeMs: number, doneMs: number): void => {
+      h.events.push(
+        { kind: 'op', type: 'invoke', f: 'acquire', worker: 1, group: 0, resource: 'r0', lockId, timeMs: invokeMs },
+        { kind: 'op', type: 'ok', f: 'acquire', worker: 1, group: 0, resource: 'r0', lockId, timeMs: doneMs, validUntilMs: invokeMs + 900 },
+      );
+    };
+    acquire('slow-1', 100, 700); // in force: waited for a slowed node
+    acquire('slow-2', 200, 800);
+    // The heal began at 500 and returned at 540: its toxics went one by one, so these met healed links.
+    for (let i = 0; i < 5; i += 1) acquire(`heal-${i}`, 505 + i * 5, 508 + i * 5);
+    acquire('after-1', 1000, 1010);
+    acquire('after-2', 1100, 1110);
+    const healing: AppliedWindow = { name: 'latency', startMs: 50, endMs: 500, healedMs: 540 };
+    const [ratio, fast] = measureEffects(
+      [{ kind: 'slower-during', fault: 'latency', min: 2 }, { kind: 'acquired-during', fault: 'latency', maxMs: 120 }],
+      h.events,
+      [healing],
+    );
+    // p50 of 600 ms in force against 10 ms after; the heal's 3 ms acquisitions count for neither side.
+    expect(ratio?.value).toBeCloseTo(60);
+    expect(ratio?.ok).toBe(true);
+    expect(fast).toMatchObject({ value: 0, ok: false });
+  });
+
   it('counts validity failures and sums what a nemesis measured', () => {
     const h = new HistoryBuilder()
       .acquireNot({ worker: 1, lockId: 'a', invokeMs: 0, endMs: 1100, type: 'fail' })
