@@ -1,3 +1,4 @@
+import { commandName } from './command-name.js';
 import { errorReply, OK, type RedisReply } from './reply.js';
 
 interface Entry {
@@ -43,9 +44,11 @@ export class Keyspace {
     return out;
   }
 
-  /** Runs one command (name case-insensitive), with `nowMs` fixed for its whole run. */
-  execute(args: readonly string[], nowMs = Math.floor(this.nowMs())): RedisReply {
-    const name = (args[0] ?? '').toUpperCase();
+  /**
+   * Runs one command (name case-insensitive), with `nowMs` fixed for its whole run.
+   * `name` is args[0] upper-cased, when the caller has it already.
+   */
+  execute(args: readonly string[], nowMs = Math.floor(this.nowMs()), name = commandName(args[0])): RedisReply {
     switch (name) {
       case 'GET':
         if (args.length !== 2) return wrongArity(name);

@@ -80,14 +80,31 @@ export class LuaVm {
 
   /** Runs a compiled script with its KEYS and ARGV against `runner`'s keyspace. */
   run(source: string, keys: readonly string[], args: readonly string[], runner: CommandRunner): RedisReply {
+    return this.runSpans(source, keys, 0, keys.length, args, 0, args.length, runner);
+  }
+
+  /**
+   * Runs a compiled script whose KEYS are `keys[keysFrom..keysTo)` and ARGV `args[argsFrom..argsTo)`:
+   * a node hands over the EVAL command's own argument array, so no slice of it is copied.
+   */
+  runSpans(
+    source: string,
+    keys: readonly string[],
+    keysFrom: number,
+    keysTo: number,
+    args: readonly string[],
+    argsFrom: number,
+    argsTo: number,
+    runner: CommandRunner,
+  ): RedisReply {
     const compileError = this.compile(source);
     if (compileError !== undefined) return compileError;
     const L = this.L;
     const ref = this.compiled.get(source) as number;
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.poolRef);
-    this.setGlobalArray('KEYS', keys);
-    this.setGlobalArray('ARGV', args);
+    this.setGlobalArray('KEYS', keys, keysFrom, keysTo);
+    this.setGlobalArray('ARGV', args, argsFrom, argsTo);
     lua.lua_settop(L, 0);
     this.runner = runner;
     try {
@@ -104,14 +121,14 @@ export class LuaVm {
     }
   }
 
-  /** Sets global `name` to a new array of `items` (the globals table at slot 1, the pool at 2). */
-  private setGlobalArray(name: string, items: readonly string[]): void {
+  /** Sets global `name` to a new array of `items[from..to)` (the globals table at slot 1, the pool at 2). */
+  private setGlobalArray(name: string, items: readonly string[], from: number, to: number): void {
     const L = this.L;
     this.strings.push(name, 2);
-    lua.lua_createtable(L, items.length, 0);
-    for (let index = 0; index < items.length; index += 1) {
+    lua.lua_createtable(L, to - from, 0);
+    for (let index = from; index < to; index += 1) {
       this.strings.push(items[index] as string, 2);
-      lua.lua_rawseti(L, -2, index + 1);
+      lua.lua_rawseti(L, -2, index - from + 1);
     }
     lua.lua_rawset(L, 1);
   }

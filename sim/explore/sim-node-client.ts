@@ -3,7 +3,7 @@ import type { Script } from '../../src/scripts.js';
 import { Connection, type Link } from './network.js';
 import { isError, isStatus, type RedisReply } from './reply.js';
 import type { Actor, Scheduler } from './scheduler.js';
-import { sha1, type SimNode, type SubscriberSession } from './sim-node.js';
+import type { SimNode, SubscriberSession } from './sim-node.js';
 
 /** An error reply from the simulated node, as a driver hands it over. */
 export class SimReplyError extends Error {
@@ -179,14 +179,13 @@ export class SimNodeClient implements NodeClient {
   }
 
   runScript(script: Script, keys: readonly string[], args: readonly string[], done: Reply): void {
-    const tail = [String(keys.length), ...keys, ...args];
     if (this.ctx.scriptMode === 'eval') {
-      this.main.command(['EVAL', script.lua, ...tail], (reply) => answer(reply, done));
+      this.main.command(scriptCommand('EVAL', script.lua, keys, args), (reply) => answer(reply, done));
       return;
     }
-    this.main.command(['EVALSHA', sha1(script.lua), ...tail], (reply) => {
+    this.main.command(scriptCommand('EVALSHA', script.sha, keys, args), (reply) => {
       if (!(reply instanceof Error) && isError(reply) && reply.error.startsWith('NOSCRIPT')) {
-        this.main.command(['EVAL', script.lua, ...tail], (second) => answer(second, done));
+        this.main.command(scriptCommand('EVAL', script.lua, keys, args), (second) => answer(second, done));
         return;
       }
       answer(reply, done);
@@ -217,6 +216,17 @@ export class SimNodeClient implements NodeClient {
       for (const subscriber of this.subscribers) subscriber.lost('Connection is closed.');
     }, this.ctx.client);
   }
+}
+
+/** `verb body numkeys keys... args...`, built in one array. */
+function scriptCommand(verb: 'EVAL' | 'EVALSHA', body: string, keys: readonly string[], args: readonly string[]): string[] {
+  const command = new Array<string>(3 + keys.length + args.length);
+  command[0] = verb;
+  command[1] = body;
+  command[2] = String(keys.length);
+  for (let index = 0; index < keys.length; index += 1) command[3 + index] = keys[index] as string;
+  for (let index = 0; index < args.length; index += 1) command[3 + keys.length + index] = args[index] as string;
+  return command;
 }
 
 function answer(reply: RedisReply | Error, done: Reply): void {

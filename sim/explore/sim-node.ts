@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClockModel } from './clock-model.js';
+import { commandName } from './command-name.js';
 import { Keyspace } from './keyspace.js';
 import type { LuaVm } from './lua-vm.js';
 import { errorReply, type RedisReply } from './reply.js';
@@ -54,7 +55,7 @@ export class SimNode {
   /** One request from a client connection. */
   execute(args: readonly string[]): RedisReply {
     this.commandCount += 1;
-    const name = (args[0] ?? '').toUpperCase();
+    const name = commandName(args[0]);
     if (name === 'EVAL' || name === 'EVALSHA') return this.evaluate(name, args);
     if (name === 'SCRIPT' && (args[1] ?? '').toUpperCase() === 'LOAD' && args.length === 3) {
       const source = args[2] as string;
@@ -110,23 +111,23 @@ export class SimNode {
       // EVAL caches the script, so a later EVALSHA of it finds it.
       this.scripts.set(sha1(source), source);
     }
-    const keys = args.slice(3, 3 + numKeys);
-    const argv = args.slice(3 + numKeys);
     // Redis 7 samples the time once per script: every expiry inside it sees one instant.
     const nowMs = Math.floor(this.clock.wallMs());
-    return this.lua.run(source, keys, argv, (call) => this.command(call, nowMs));
+    const keysEnd = 3 + numKeys;
+    return this.lua.runSpans(source, args, 3, keysEnd, args, keysEnd, args.length, (call) => this.command(call, nowMs));
   }
 
   private command(args: readonly string[], nowMs: number): RedisReply {
-    if ((args[0] ?? '').toUpperCase() === 'PUBLISH') {
+    const name = commandName(args[0]);
+    if (name === 'PUBLISH') {
       if (args.length !== 3) return errorReply("ERR wrong number of arguments for 'publish' command");
       const sessions = this.channels.get(args[1] as string);
       if (sessions === undefined) return 0;
       for (const session of sessions) session.push(args[1] as string, args[2] as string);
       return sessions.size;
     }
-    if ((args[0] ?? '').toUpperCase() === 'PING') return { status: 'PONG' };
-    return this.keyspace.execute(args, nowMs);
+    if (name === 'PING') return { status: 'PONG' };
+    return this.keyspace.execute(args, nowMs, name);
   }
 }
 
