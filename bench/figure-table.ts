@@ -50,15 +50,19 @@ export function formatFigureTable(library: string, figures: readonly Figure[]): 
 export function formatRatioTable(ours: string, theirs: string, ratios: readonly FigureRatio[]): string {
   return formatTextTable(
     ['figure', ours, theirs, `${ours}/${theirs}`, 'per round', 'better when', 'favours'],
-    ratios.map((r) => [
-      r.name,
-      formatFigureValue(r.ours, r.unit),
-      formatFigureValue(r.theirs, r.unit),
-      r.ratio === null ? 'n/a' : `${r.ratio.toFixed(2)}x`,
-      formatSpread(r.spread),
-      r.better === 'lower' ? 'ratio < 1' : 'ratio > 1',
-      r.verdict === 'ours' ? ours : r.verdict === 'theirs' ? theirs : r.verdict,
-    ]),
+    ratios.map((r) => [...ratioCells(r), r.verdict === 'ours' ? ours : r.verdict === 'theirs' ? theirs : r.verdict]),
     ['left', 'right', 'right', 'right', 'right', 'left', 'left'],
   );
+}
+
+/** One ratio row's cells, the same in the text and markdown tables: figure, ours, theirs, ratio, per round, better when. */
+export function ratioCells(r: FigureRatio): string[] {
+  return [
+    r.name,
+    formatFigureValue(r.ours, r.unit),
+    formatFigureValue(r.theirs, r.unit),
+    r.ratio === null ? 'n/a' : `${r.ratio.toFixed(2)}x`,
+    formatSpread(r.spread),
+    r.better === 'lower' ? 'ratio < 1' : 'ratio > 1',
+  ];
 }

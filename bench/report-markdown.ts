@@ -1,4 +1,4 @@
-import { formatFigureValue, formatSpread } from './figure-table.js';
+import { ratioCells } from './figure-table.js';
 import type { FigureRatio } from './figures.js';
 import { formatMarkdownTable } from './markdown-table.js';
 import type { BenchReport } from './report.js';
@@ -35,14 +35,7 @@ export function formatReportMarkdown(report: BenchReport): string {
 function ratioTable(ours: string, theirs: string, rows: readonly FigureRatio[]): string {
   return formatMarkdownTable(
     ['figure', ours, theirs, `${ours} / ${theirs}`, 'per round', 'better when'],
-    rows.map((r) => [
-      r.name,
-      formatFigureValue(r.ours, r.unit),
-      formatFigureValue(r.theirs, r.unit),
-      r.ratio === null ? 'n/a' : `${r.ratio.toFixed(2)}x`,
-      formatSpread(r.spread),
-      r.better === 'lower' ? 'ratio < 1' : 'ratio > 1',
-    ]),
+    rows.map(ratioCells),
     ['left', 'right', 'right', 'right', 'right', 'left'],
   );
 }

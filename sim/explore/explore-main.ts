@@ -1,22 +1,16 @@
 import { breaches, unexplained } from './assumptions.js';
 import { explore, summaryLine, type ExploreOptions, type ExploreSummary, type Finding } from './explore.js';
 import { exploreInWorkers } from './explore-workers.js';
-import type { ExploreVariant, Scenario } from './scenario.js';
+import type { Scenario } from './scenario.js';
 import { decodeScenario, encodeScenario } from './scenario-codec.js';
 import { cutAfter, shrink } from './shrink.js';
-import { generateScenario, SWARM_KINDS, type ExploreMode, type SwarmKind } from './swarm.js';
+import { generateScenario, SWARM_KINDS, type SwarmKind } from './swarm.js';
 import { formatTimeline } from './timeline.js';
 import { ANOMALIES, describeAnomalies, evidence, judge, type Anomaly } from './verdict.js';
 import { runScenario, type TraceEntry } from './world.js';
 
-export interface ExploreRun {
-  readonly seed: number;
-  readonly mode: ExploreMode;
-  readonly opsTotal: number;
-  readonly opsPerRun: number;
-  readonly runsMax: number;
-  readonly timeLimitMs: number;
-  readonly controls: readonly ExploreVariant[];
+/** The command's options: an exploration's, plus shrinking, processes and replay. */
+export interface ExploreRun extends Omit<ExploreOptions, 'kinds' | 'shardIndex' | 'shardCount'> {
   /** The fault kinds seeds may enable. */
   readonly kinds: readonly SwarmKind[];
   readonly shrink: boolean;
