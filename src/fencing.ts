@@ -39,21 +39,58 @@ export function fenceKeyInSlot(resource: string): boolean {
  */
 export const FENCE_TICK_BITS = 10n;
 
+/** The clock part of a token: the wall-clock ms times 2^10 (0 before the epoch). */
+export function clockFence(wallMs: number): bigint {
+  return BigInt(Math.max(0, Math.floor(wallMs))) << FENCE_TICK_BITS;
+}
+
+/** The largest counter read (0 when none). */
+export function maxFence(readTokens: Iterable<unknown>): bigint {
+  let max = 0n;
+  for (const token of readTokens) {
+    const read = BigInt(token as string);
+    if (read > max) max = read;
+  }
+  return max;
+}
+
+/**
+ * The token an acquire attempt proposes: the clock part, or one more than the last
+ * proposal of the same Redlock when that is greater (two acquisitions within one ms
+ * would otherwise propose the same token, and the second could not take the fast path).
+ * The acquire script raises every counter below it to it, atomically with taking the
+ * lock keys.
+ */
+export function proposeFence(wallMs: number, lastProposed: bigint): bigint {
+  const clock = clockFence(wallMs);
+  return lastProposed + 1n > clock ? lastProposed + 1n : clock;
+}
+
+/**
+ * The token of an attempt whose proposal went out with its acquire, when the proposal
+ * needs no write-back: every node that voted for raised its counters to `proposed` if
+ * they were below it, and returned the largest counter it read before; when `proposed`
+ * is above every one of those, those nodes (a quorum) now all hold `proposed`, so it is
+ * already on a quorum. Undefined otherwise: the token is then `nextFence` of the same
+ * reads, and is written back to a quorum.
+ */
+export function fastFence(readTokens: Iterable<unknown>, proposed: bigint): bigint | undefined {
+  return proposed > maxFence(readTokens) ? proposed : undefined;
+}
+
 /**
  * The next token: greater than every counter read on the quorum, and at least the
  * holder's wall-clock ms times 2^10. The counter part keeps tokens increasing while a
  * quorum remembers them; the clock part keeps them increasing when the counters are gone
  * (every node restarted empty): a later acquisition, made more than a TTL later by
  * Redlock's own assumptions, reads a later clock. What remains assumed: the wall clocks
- * of the clients differ by less than the TTL (minus 1 ms), and one resource is acquired
- * fewer than 1,024 times in any millisecond.
+ * of the clients differ by less than the TTL (minus 1 ms), one resource is acquired
+ * fewer than 1,024 times in any millisecond, and one Redlock proposes fewer than 1,024
+ * tokens in any millisecond (one per fenced acquire attempt, see `proposeFence`): so
+ * neither part runs a millisecond ahead of the clock.
  */
 export function nextFence(readTokens: Iterable<unknown>, wallMs: number): bigint {
-  let max = 0n;
-  for (const token of readTokens) {
-    const read = BigInt(token as string);
-    if (read > max) max = read;
-  }
-  const clock = BigInt(Math.max(0, Math.floor(wallMs))) << FENCE_TICK_BITS;
-  return max + 1n > clock ? max + 1n : clock;
+  const next = maxFence(readTokens) + 1n;
+  const clock = clockFence(wallMs);
+  return next > clock ? next : clock;
 }

@@ -12,7 +12,7 @@ import { RedlockClosedError } from './errors/redlock-closed-error.js';
 import { failureReason } from './failure-reason.js';
 import { fanOut, type FanOut, type Judge } from './fan-out.js';
 import { INSPECT_NODE_TIMEOUT_MS, inspectResources, type Inspection } from './inspect.js';
-import { fenceKey, nextFence } from './fencing.js';
+import { fastFence, fenceKey, nextFence, proposeFence } from './fencing.js';
 import { checkClusterSlots } from './key-slot.js';
 import { judgeAcquire, judgeExtend, judgeRelease } from './judges.js';
 import { untilAborted } from './until-aborted.js';
@@ -42,8 +42,8 @@ type Routine<T> = (signal: RedlockAbortSignal) => Promise<T>;
 interface AcquireRequest {
   /** The resources, as given (a Lock's `resources` is a mutable array, as in v5). */
   readonly keys: string[];
-  /** What every node is sent for a lock value, and how its reply is judged. */
-  readonly command: (value: string) => AcquireCommand;
+  /** What every node is sent for a lock value (and, when fencing, a proposed token), and how its reply is judged. */
+  readonly command: (value: string, proposed: bigint | undefined) => AcquireCommand;
   /** The resources' fencing counters, when fencing (made once per acquire, not per attempt). */
   readonly fenceKeys: readonly string[] | undefined;
   readonly ttlMs: number;
@@ -72,6 +72,8 @@ export class Redlock extends EventEmitter {
   private readonly lockValue: LockValueSource;
   private readonly closing = new AbortController();
   private notifier: ReleaseNotifier | undefined;
+  /** The last token a fenced acquire attempt of this Redlock proposed (see proposeFence). */
+  private lastProposedFence = 0n;
 
   constructor(clients: Iterable<Client | NodeRedisLike | NodeClient>, settings: Partial<Settings> = {}, internals: RedlockInternals = {}) {
     super();
@@ -204,7 +206,12 @@ export class Redlock extends EventEmitter {
     const command =
       !s.fencing && keys.length === 1
         ? (value: string): AcquireCommand => singleKeyAcquire(keys[0] ?? '', value, ttlMs)
-        : (value: string): AcquireCommand => ({ script: ACQUIRE, keys: scriptKeys, args: [value, ttlArg, countArg], judge });
+        : (value: string, proposed: bigint | undefined): AcquireCommand => ({
+            script: ACQUIRE,
+            keys: scriptKeys,
+            args: proposed === undefined ? [value, ttlArg, countArg] : [value, ttlArg, countArg, proposed.toString()],
+            judge,
+          });
     const timeoutMs = nodeTimeoutFor(s, ttlMs);
     const request: AcquireRequest = { keys, command, fenceKeys, ttlMs, timeoutMs, s, signal, trace };
     const attemptsMax = maxAttempts(s);
@@ -242,7 +249,9 @@ export class Redlock extends EventEmitter {
     // (a driver resending a script as EVAL after NOSCRIPT, a slow connection), can then
     // never delete the key a later attempt of the same acquire set there.
     const value = this.lockValue();
-    const command = request.command(value);
+    // Every attempt proposes a token of its own: its nodes raise their counters to it.
+    const proposed = fenceKeys ? (this.lastProposedFence = proposeFence(this.runtime.wallMs(), this.lastProposedFence)) : undefined;
+    const command = request.command(value, proposed);
     const answered = new Set<number>();
     const takeBack = (votes?: FanOut<unknown>): Promise<void> => this.takeBack(keys, value, timeoutMs, answered, votes);
     let votes: FanOut<string>;
@@ -254,8 +263,10 @@ export class Redlock extends EventEmitter {
       throw error;
     }
     log.push(votes.stats);
-    let fence: bigint | undefined;
-    if (votes.decision === 'for' && fenceKeys) {
+    let fence: bigint | undefined = votes.decision === 'for' && proposed !== undefined ? fastFence(votes.values.values(), proposed) : undefined;
+    // The proposal was not above every counter read: the token comes from the counters,
+    // and is written back to a quorum (a third round trip).
+    if (votes.decision === 'for' && fenceKeys && fence === undefined) {
       let written: { fence: bigint | undefined; votes: FanOut<true> };
       try {
         written = await untilAborted(this.writeFence(keys, fenceKeys, votes.values.values(), timeoutMs, attempt), signal);
@@ -402,6 +413,8 @@ export class Redlock extends EventEmitter {
     attempt: number,
   ): Promise<{ fence: bigint | undefined; votes: FanOut<true> }> {
     const fence = nextFence(readTokens, this.runtime.wallMs());
+    // What a later proposal of this Redlock must exceed to take the fast path.
+    if (fence > this.lastProposedFence) this.lastProposedFence = fence;
     const startMs = this.clock();
     const votes = await this.fanOut(FENCE, fenceKeys, [fence.toString()], judgeRelease, timeoutMs);
     this.report('fence', keys, attempt, votes, this.clock() - startMs, undefined, undefined);

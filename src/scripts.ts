@@ -24,12 +24,16 @@ export function releaseChannel(resource: string): string {
 
 /**
  * KEYS[1..n]: lock keys; KEYS[n+1..]: their fencing counters (only when fencing).
- * ARGV: value, ttlMs, n. A key already holding this value counts as this lock's own
- * (the same command delivered twice is not locked out by itself; every attempt of an
- * acquire has a value of its own, see Redlock's attemptAcquire).
- * Returns {0, i} when resource i is held by another value; {1, fence} when every
- * resource was set, fence being the largest counter read ("0" without fencing).
- * Tokens stay below 2^53 (see fencing.ts), so Lua's numbers compare them exactly.
+ * ARGV: value, ttlMs, n, and with fencing the proposed token (absent: nothing raised). A key already holding
+ * this value counts as this lock's own (the same command delivered twice is not locked
+ * out by itself; every attempt of an acquire has a value of its own, see Redlock's
+ * attemptAcquire). Once every key is set, each counter below the proposed token is
+ * raised to it (never lowered, no TTL), in the same atomic step: a node that votes for
+ * then holds the proposal, or a counter at least as large, which it returns.
+ * Returns {0, i} when resource i is held by another value (nothing written); {1, fence}
+ * when every resource was set, fence being the largest counter read before the raise
+ * ("0" without fencing). Tokens stay below 2^53 (see fencing.ts), so Lua's numbers
+ * compare them exactly.
  */
 export const ACQUIRE: Script = script('redquorumAcquire', `
 local n = tonumber(ARGV[3])
@@ -41,9 +45,11 @@ for i = 1, n do
   redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2])
 end
 local fence = '0'
+local proposed = tonumber(ARGV[4])
 for i = n + 1, #KEYS do
   local counter = redis.call('GET', KEYS[i])
   if counter and tonumber(counter) > tonumber(fence) then fence = counter end
+  if proposed and (not counter or tonumber(counter) < proposed) then redis.call('SET', KEYS[i], ARGV[4]) end
 end
 return {1, fence}
 `);

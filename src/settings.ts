@@ -26,7 +26,9 @@ export interface Settings {
   readonly automaticExtensionThreshold: number;
   /**
    * Return a fencing token (`lock.fence`) with every acquisition. Costs one more
-   * round trip to a quorum.
+   * round trip to a quorum only when the token the acquire proposed (from this
+   * process's wall clock) is not above the counters it read: a clock behind another
+   * acquirer's, or an earlier token of the resource ahead of the clock.
    * @default false
    */
   readonly fencing?: boolean;

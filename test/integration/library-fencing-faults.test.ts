@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { ExecutionError, Redlock, type AttemptEvent } from '../../src/index.js';
+import { ExecutionError, Redlock, fenceKey, type AttemptEvent } from '../../src/index.js';
+import { FENCE_TICK_BITS } from '../../src/fencing.js';
 import { rejection } from './helpers/outcomes.js';
 import { lockKeys, resetAfterEach, sleep, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
 
@@ -61,6 +62,13 @@ describe('faults during the fencing write-back', () => {
   const fx = withServers(3);
   resetAfterEach(fx);
 
+  // The acquire's own proposal is the token, with no write-back, unless a counter read is
+  // at or above it: counters an hour ahead of this process's clock force the write-back.
+  const counterAhead = async (resource: string): Promise<void> => {
+    const ahead = (BigInt(Date.now() + 3_600_000) << FENCE_TICK_BITS).toString();
+    for (let index = 0; index < fx.count; index += 1) await fx.admin(index).set(fenceKey(resource), ahead);
+  };
+
   // Issue: a failed write-back gave no vote, no error event and no diagnostics
   // (operation 'fence' was never produced).
   it('reports a failed write-back: error events, a fence attempt on the diagnostics channel, and the refusals in the error', async () => {
@@ -78,6 +86,7 @@ describe('faults during the fencing write-back', () => {
     try {
       const errors: Error[] = [];
       redlock.on('error', (error: Error) => errors.push(error));
+      await counterAhead('fenced-res');
       const error = (await rejection(redlock.acquire(['fenced-res'], TTL_MS))) as ExecutionError;
       expect(error).toBeInstanceOf(ExecutionError);
       expect(errors.filter((e) => e === failure)).toHaveLength(2);
@@ -107,6 +116,7 @@ describe('faults during the fencing write-back', () => {
         return sleep(300).then(send);
       });
     }
+    await counterAhead('aborted-fence');
     const outcome = await rejection(redlock.acquire(['aborted-fence'], TTL_MS, { signal: controller.signal }));
     expect(outcome).toBe(reason);
     await sleep(400);

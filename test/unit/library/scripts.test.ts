@@ -14,7 +14,7 @@ describe('Lua scripts', () => {
       fence: FENCE.sha,
     }).toMatchInlineSnapshot(`
       {
-        "acquire": "9f2628b11e7cd0abdf8f3f561293cde58c8c92fd",
+        "acquire": "133c97ca74bd589ed25d1dd4b5472712864d7b65",
         "extend": "b88855321fb2bdc3e007f1dcc0026d3390cf188e",
         "fence": "597763b45476041d167a1fcec3d399a3a5819650",
         "release": "c5ed0bce86f2b761e7ca71a664c71a7ccb823755",
