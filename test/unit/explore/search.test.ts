@@ -22,11 +22,13 @@ describe('explore: a short search finds the known violations and no others', () 
   });
 
   // Tokens carry the holder's wall clock, so a regression needs fencing counters lost on
-  // a quorum's intersection and a client clock behind: rare (3 runs among those that
-  // `explore --seed 7 --ops-per-run 100 --faults crash,clock-jump` made in 90 s). This is
-  // the first of them.
+  // a quorum's intersection and a client clock behind: rare (7 runs in 2,505 that
+  // `explore --seed 7 --ops-per-run 100 --faults crash,clock-jump --time-limit 90` made).
+  // This is one of them. A scenario is a schedule of the library's own messages, so a
+  // change to what the library sends can end a seed's regression: that search finds
+  // another (as it did when fencing went to two round trips).
   it('swarm: a token regression after empty restarts and client clock jumps, explained', async () => {
-    const scenario = generateScenario(1000919377, { mode: 'swarm', ops: 100, kinds: ['crash', 'clock-jump'] });
+    const scenario = generateScenario(3977398013, { mode: 'swarm', ops: 100, kinds: ['crash', 'clock-jump'] });
     const verdict = judge(await runScenario(scenario));
     expect(verdict.anomalies.get('token-regression') ?? 0).toBeGreaterThan(0);
     expect(unexplained(verdict.anomalies, scenario)).toEqual([]);
