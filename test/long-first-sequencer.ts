@@ -4,7 +4,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 // start them in glob order and could leave the longest file (the lab's CI catalog, about
 // a minute) for last, alone on one worker. Longest first keeps both workers busy to the
 // end. Later runs also sort by the cached durations, as vitest does; these files stay first.
-const LONGEST_FIRST = ['sim-catalog.test.ts', 'sim-toxiproxy-restart.test.ts', 'library-using.test.ts'];
+const LONGEST_FIRST = ['sim-catalog.test.ts', 'explore-workers.test.ts', 'package-exports.test.ts', 'sim-toxiproxy-restart.test.ts', 'library-using.test.ts'];
 
 const rank = (spec: TestSpecification): number => {
   const index = LONGEST_FIRST.findIndex((name) => spec.moduleId.endsWith(`/${name}`));
