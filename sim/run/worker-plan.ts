@@ -102,7 +102,7 @@ export function planWorkers(scenario: Scenario, settings: RunSettings, endpoints
         librarySeed: random.fork(`library-${workerId}`).seed,
         holdMs: group.holdMs ?? settings.holdMs,
         thinkMs: group.thinkMs ?? settings.thinkMs,
-        retryCount: settings.retryCount,
+        retryCount: group.retryCount ?? settings.retryCount,
         retryDelayMs: settings.retryDelayMs,
         nodeTimeoutMs: group.nodeTimeoutMs ?? settings.nodeTimeoutMs,
         historyPath: join(historyDir, `worker-${workerId}.jsonl`),

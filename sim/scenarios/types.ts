@@ -47,6 +47,8 @@ export interface GroupSpec {
   readonly thinkMs?: RangeMs;
   /** The library's per-node timeout, when the scenario needs it above its latency. @default the run's */
   readonly nodeTimeoutMs?: number;
+  /** The library's retries per acquire, when an attempt's own outcome is the evidence. @default the run's */
+  readonly retryCount?: number;
 }
 
 /** What the run's knobs are, for scenarios that scale their schedule to them. */
