@@ -1,6 +1,7 @@
 import { spreadOf, type Figure, type Spread } from './figures.js';
 import type { LibraryName } from './libraries/lock-library.js';
 import type { FaultSpec, WorkloadName } from './options.js';
+import type { LibraryReport } from './report.js';
 import { CLIENT_CPU } from './resource-usage.js';
 
 /** Heap growth over a run, after a full GC on both ends, that still counts as flat: 1 MiB. */
@@ -8,14 +9,8 @@ export const HEAP_FLAT_BYTES = 1024 * 1024;
 /** Cycles a heap-flatness verdict needs: a leak of a few bytes per cycle shows by then. */
 export const HEAP_FLAT_CYCLES = 1_000_000;
 
-/** One library's figures, merged and per round, as a target reads them. */
-export interface TargetLibrary {
-  readonly library: LibraryName;
-  readonly figures: readonly Figure[];
-  /** The same figures for each round alone, in round order. */
-  readonly rounds: readonly (readonly Figure[])[];
-  readonly operations: number;
-}
+/** One library's figures, merged and per round, as a target reads them: the report's own fields. */
+export type TargetLibrary = Pick<LibraryReport, 'library' | 'figures' | 'rounds' | 'operations'>;
 
 /** What a run was, as far as the targets care. */
 export interface TargetInput {
