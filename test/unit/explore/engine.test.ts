@@ -22,6 +22,27 @@ describe('explore engine: scheduler', () => {
     expect(scheduler.nowMs).toBe(5);
   });
 
+  it('an event\'s promise continuations all run, chains of them included, before the next event', async () => {
+    const scheduler = new Scheduler();
+    const seen: string[] = [];
+    const chain = async (name: string, depth: number): Promise<void> => {
+      for (let step = 0; step < depth; step += 1) await Promise.resolve();
+      seen.push(`${name} settled at ${scheduler.nowMs}`);
+      await new Promise<void>((resolve) => queueMicrotask(resolve));
+      seen.push(`${name} after a queued microtask`);
+    };
+    // More events than one turn of the loop serves (WAKES_PER_TURN), so both ways of resuming are crossed.
+    for (let index = 0; index < 600; index += 1) {
+      scheduler.at(index, () => {
+        seen.push(`event ${index}`);
+        void chain(`chain ${index}`, index % 40);
+      });
+    }
+    expect(await scheduler.run(Number.POSITIVE_INFINITY, 10_000)).toBe('idle');
+    const expected = Array.from({ length: 600 }, (_, index) => [`event ${index}`, `chain ${index} settled at ${index}`, `chain ${index} after a queued microtask`]).flat();
+    expect(seen).toEqual(expected);
+  });
+
   it('the heap stays ordered under many random pushes and pops', () => {
     const queue = new EventQueue<{ timeMs: number; seq: number }>();
     const random = new Random(3);
