@@ -9,6 +9,7 @@ import { EXPIRED_MESSAGE, ExecutionError } from './errors/execution-error.js';
 import { LockNotHeldError } from './errors/lock-not-held-error.js';
 import { NodeUnavailableError } from './errors/node-unavailable-error.js';
 import { RedlockClosedError } from './errors/redlock-closed-error.js';
+import { ResourceLockedError } from './errors/resource-locked-error.js';
 import { failureReason } from './failure-reason.js';
 import { fanOut, type FanOut, type Judge } from './fan-out.js';
 import { INSPECT_NODE_TIMEOUT_MS, inspectResources, type Inspection } from './inspect.js';
@@ -211,6 +212,7 @@ export class Redlock extends EventEmitter {
             keys: scriptKeys,
             args: proposed === undefined ? [value, ttlArg, countArg] : [value, ttlArg, countArg, proposed.toString()],
             judge,
+            refusalProvesNoKey: true,
           });
     const timeoutMs = nodeTimeoutFor(s, ttlMs);
     const request: AcquireRequest = { keys, command, fenceKeys, ttlMs, timeoutMs, s, signal, trace };
@@ -253,7 +255,7 @@ export class Redlock extends EventEmitter {
     const proposed = fenceKeys ? (this.lastProposedFence = proposeFence(this.runtime.wallMs(), this.lastProposedFence)) : undefined;
     const command = request.command(value, proposed);
     const answered = new Set<number>();
-    const takeBack = (votes?: FanOut<unknown>): Promise<void> => this.takeBack(keys, value, timeoutMs, answered, votes);
+    const takeBack = (votes?: FanOut<unknown>): Promise<void> => this.takeBack(keys, value, timeoutMs, answered, votes, command.refusalProvesNoKey);
     let votes: FanOut<string>;
     try {
       votes = await untilAborted(this.fanOut(command.script, command.keys, command.args, command.judge, timeoutMs, answered), signal);
@@ -427,12 +429,27 @@ export class Redlock extends EventEmitter {
    * once it is back, and the release, queued behind it, then follows it. Waits only for
    * the nodes that answered the acquire (bounded by the node timeout), so a dead node
    * costs the next attempt nothing.
+   *
+   * When `refusalProvesNoKey` (the ACQUIRE script), a node that answered "held by
+   * another lock" is left alone: its acquire wrote nothing (the script checks every key
+   * before it sets one); the value is this attempt's own, so no earlier delivery of it
+   * can have set a key there either (a resent acquire finds its own value and votes for),
+   * and nothing sent later carries it. Under contention that is most nodes of most
+   * attempts: a take-back to each was a script run for nothing.
    */
-  private async takeBack(keys: readonly string[], value: string, timeoutMs: number, answered: ReadonlySet<number>, votes: FanOut<unknown> | undefined): Promise<void> {
+  private async takeBack(
+    keys: readonly string[],
+    value: string,
+    timeoutMs: number,
+    answered: ReadonlySet<number>,
+    votes: FanOut<unknown> | undefined,
+    refusalProvesNoKey: boolean,
+  ): Promise<void> {
     const awaited: Promise<void>[] = [];
     for (const node of this.nodes) {
       const outcome = votes?.outcomes.get(node.index);
       if (outcome?.error instanceof NodeUnavailableError) continue; // the acquire was never sent
+      if (refusalProvesNoKey && outcome?.error instanceof ResourceLockedError) continue; // refused: it wrote nothing
       const done = new Promise<void>((resolve) =>
         node.send(RELEASE, keys, [value], (error) => {
           if (error) this.emitError(error);

@@ -25,6 +25,13 @@ export interface AcquireCommand {
   readonly args: readonly string[];
   /** A vote for carries the fence read on the node: always "0", as ACQUIRE without fencing. */
   readonly judge: Judge<string>;
+  /**
+   * Whether a node's "held by another lock" proves that no key of this attempt is there,
+   * so that the attempt's clean-up can leave that node alone. ACQUIRE counts a key with
+   * its own value as its own, so it refuses only another value. SET NX cannot tell: a
+   * driver that resends it after a lost reply is refused by the key its first delivery set.
+   */
+  readonly refusalProvesNoKey: boolean;
 }
 
 /** The SET NX PX acquire of `resource` with `value` for `ttlMs`. */
@@ -33,6 +40,7 @@ export function singleKeyAcquire(resource: string, value: string, ttlMs: number)
     script: SET_NX_PX,
     keys: [resource],
     args: [value, String(ttlMs)],
+    refusalProvesNoKey: false,
     judge: (reply, node) => {
       if (reply === 'OK') return NO_FENCE;
       if (reply === null) return new ResourceLockedError(appliedToMessage(0, 1), { resource, node: node.index, address: node.address });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock, quorumSize, type Lock } from '../../src/index.js';
-import { lockKeys, resetAfterEach, sleep, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { commandCallsOn, lockKeys, resetAfterEach, sleep, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
 import { rejection } from './helpers/outcomes.js';
 
 const FAST = { retryDelay: 5, retryJitter: 0 } as const;
@@ -95,6 +95,39 @@ describe.each([1, 3, 5])('expiry, release and leftovers with N = %i', (count) =>
     for (const attempt of failure.attempts) expect((await attempt).votesFor.size).toBe(count - quorum);
     const byNode = await fx.keysByNode();
     for (const index of indexes) expect(byNode[index]).toEqual(heldOn.includes(index) ? ['partial'] : []);
+  });
+
+  it('takes back a failed attempt only where it may have set a key: not on the nodes its script was refused by', async () => {
+    const heldOn = indexes.slice(0, quorum);
+    for (const index of heldOn) {
+      await fx.admin(index).set('refusing', 'someone-else', 'PX', LONG_TTL_MS);
+      await fx.admin(index).set('refusing-one', 'someone-else', 'PX', LONG_TTL_MS);
+    }
+    const redlock = new Redlock(fx.clients, FAST);
+    // Each script cached on every node first, so that a script run is one EVALSHA.
+    await (await redlock.acquire(['warm-up', 'warm-up-2'], LONG_TTL_MS)).release();
+    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()).filter((key) => key.includes('warm-up')), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    const scriptRuns = async (): Promise<number[]> =>
+      Promise.all(indexes.map(async (index) => {
+        const calls = await commandCallsOn(fx.admin(index));
+        return (calls['evalsha'] ?? 0) + (calls['eval'] ?? 0);
+      }));
+
+    // The ACQUIRE script (two resources): a refusal means another value holds a key there, and nothing was written.
+    let before = await scriptRuns();
+    const failure = (await rejection(redlock.acquire(['refusing', 'refusing-2'], LONG_TTL_MS, { retryCount: 2 }))) as ExecutionError;
+    expect(failure.attemptCount).toBe(3);
+    let after = await scriptRuns();
+    for (const index of indexes) expect(after[index]! - before[index]!).toBe(heldOn.includes(index) ? 3 : 6);
+
+    // SET NX (one resource, no fencing) cannot tell a resent command's own key from another's: every node is taken back.
+    before = await scriptRuns();
+    const single = (await rejection(redlock.acquire(['refusing-one'], LONG_TTL_MS, { retryCount: 2 }))) as ExecutionError;
+    expect(single.attemptCount).toBe(3);
+    after = await scriptRuns();
+    for (const index of indexes) expect(after[index]! - before[index]!).toBe(3);
+    const byNode = await fx.keysByNode();
+    for (const index of indexes) expect(byNode[index]).toEqual(heldOn.includes(index) ? ['refusing', 'refusing-one'] : []);
   });
 
   it('leaves only the winner\'s keys when racing acquirers split the votes', async () => {

@@ -5,17 +5,10 @@ import { IoredisNodeClient } from '../../src/clients/ioredis.js';
 import type { NodeClient } from '../../src/clients/node-client.js';
 import { NODE_RUNTIME } from '../../src/runtime.js';
 import { rejection } from './helpers/outcomes.js';
-import { lockKeys, resetAfterEach, withServers } from './helpers/servers.js';
+import { commandCallsOn, lockKeys, resetAfterEach, withServers } from './helpers/servers.js';
 
 const TTL_MS = 5_000;
 const FAST = { retryDelay: 3, retryJitter: 2 } as const;
-
-/** Calls of each command on one node, from INFO commandstats. */
-async function commandCalls(admin: Redis): Promise<Record<string, number>> {
-  const calls: Record<string, number> = {};
-  for (const match of (await admin.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls[match[1] ?? ''] = Number(match[2]);
-  return calls;
-}
 
 /** An adapter that does not know plain commands: it runs every script's Lua, as a driver adapter without that shortcut does. */
 function luaOnly(client: Redis): NodeClient {
@@ -35,7 +28,7 @@ describe('acquiring one resource without fencing', () => {
   const fx = withServers(3);
   resetAfterEach(fx);
   const indexes = [0, 1, 2];
-  const callsOnAll = async (): Promise<Record<string, number>[]> => Promise.all(indexes.map((index) => commandCalls(fx.admin(index))));
+  const callsOnAll = async (): Promise<Record<string, number>[]> => Promise.all(indexes.map((index) => commandCallsOn(fx.admin(index))));
 
   it('is one plain SET NX PX per node, with the TTL on the key', async () => {
     const redlock = new Redlock(fx.connect(), FAST);

@@ -2,15 +2,14 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { Redlock } from '../../src/index.js';
 import { rejection } from './helpers/outcomes.js';
-import { lockClientOptions, resetAfterEach, sleep, waitReady, withServers } from './helpers/servers.js';
+import { commandCallsOn, lockClientOptions, resetAfterEach, sleep, waitReady, withServers } from './helpers/servers.js';
 
 const TTL_MS = 10_000;
 const WAITS = 200;
 
 /** Calls of one command on one node, from INFO commandstats. */
 async function calls(admin: Redis, command: string): Promise<number> {
-  const info = await admin.info('commandstats');
-  return Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return (await commandCallsOn(admin))[command] ?? 0;
 }
 
 // Issue: while a node was down, with maxRetriesPerRequest: null, every wait queued one

@@ -137,10 +137,7 @@ export function withServers(count: number): ServerFixture {
     async commandCalls() {
       let total = 0;
       for (const admin of admins) {
-        const info = await admin.info('commandstats');
-        for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
-          if (match[1] !== 'info') total += Number(match[2]);
-        }
+        for (const [command, calls] of Object.entries(await commandCallsOn(admin))) if (command !== 'info') total += calls;
       }
       return total;
     },
@@ -175,6 +172,13 @@ export async function waitReady(clients: readonly Redis[], timeoutMs = READY_TIM
 }
 
 /** Lock keys only (not fencing counters), as "node:key". */
+/** Calls of each command on one node since its last CONFIG RESETSTAT, from INFO commandstats (scripts' own commands included). */
+export async function commandCallsOn(admin: Redis): Promise<Record<string, number>> {
+  const calls: Record<string, number> = {};
+  for (const match of (await admin.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls[match[1] ?? ''] = Number(match[2]);
+  return calls;
+}
+
 export function lockKeys(keys: readonly string[]): string[] {
   return keys.filter((key) => !key.slice(key.indexOf(':') + 1).startsWith(FENCE_KEY_PREFIX));
 }
