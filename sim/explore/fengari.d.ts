@@ -24,6 +24,7 @@ declare module 'fengari' {
     lua_rawset(L: LuaState, index: number): void;
     lua_rawlen(L: LuaState, index: number): number;
     lua_pushvalue(L: LuaState, index: number): void;
+    lua_replace(L: LuaState, index: number): void;
     lua_tonumber(L: LuaState, index: number): number;
     lua_toboolean(L: LuaState, index: number): boolean;
     lua_pushstring(L: LuaState, s: LuaString): void;

@@ -1,4 +1,5 @@
 import fengari from 'fengari';
+import { keepStackSlots } from './fengari-stack.js';
 import { LuaStrings } from './lua-strings.js';
 import { errorReply, isError, isStatus, type RedisReply } from './reply.js';
 
@@ -47,6 +48,7 @@ export class LuaVm {
   private readonly poolRef: number;
 
   constructor() {
+    keepStackSlots();
     const L = this.L;
     lualib.luaL_openlibs(L);
     this.strings.newPool();
@@ -148,6 +150,11 @@ export class LuaVm {
     const reply = runner(args);
     if (isError(reply)) return this.fail(L, raise, reply.error);
     this.push(L, reply);
+    // The reply in the first argument's slot and the rest dropped: on return fengari
+    // deletes every slot from the top down to the result's, so this leaves it two to
+    // delete and refill instead of one per argument (see fengari-stack.ts).
+    lua.lua_replace(L, 1);
+    lua.lua_settop(L, 1);
     return 1;
   }
 
