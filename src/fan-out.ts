@@ -1,4 +1,5 @@
 import { NodeTimeoutError } from './errors/node-timeout-error.js';
+import { withoutStack } from './errors/without-stack.js';
 import type { Node, Reply } from './node.js';
 import { decide, quorumSize } from './quorum.js';
 import type { Runtime } from './runtime.js';
@@ -126,16 +127,8 @@ class Attempt<T> {
   };
 
   private readonly expireSilent = (): void => {
-    // A timeout's stack would be the timer's own, which tells nothing, and capturing it
-    // is most of what an Error costs: with slow nodes, every attempt makes these.
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      for (const node of this.nodes) {
-        if (this.outcomes[node.index] === undefined) this.record(node, new NodeTimeoutError(node.index, node.address, this.timeoutMs), undefined);
-      }
-    } finally {
-      Error.stackTraceLimit = stackTraceLimit;
+    for (const node of this.nodes) {
+      if (this.outcomes[node.index] === undefined) this.record(node, withoutStack(() => new NodeTimeoutError(node.index, node.address, this.timeoutMs)), undefined);
     }
   };
 

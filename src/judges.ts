@@ -1,5 +1,6 @@
 import { LockNotHeldError } from './errors/lock-not-held-error.js';
 import { ResourceLockedError, appliedToMessage } from './errors/resource-locked-error.js';
+import { withoutStack } from './errors/without-stack.js';
 import type { Node } from './node.js';
 
 /* How each script's reply becomes a node's vote (see fan-out.ts). */
@@ -11,7 +12,7 @@ export function judgeAcquire(keys: readonly string[]) {
     const [status, detail] = reply as [unknown, unknown];
     if (status === 1) return { value: String(detail) };
     const resource = keys[Number(detail) - 1];
-    return new ResourceLockedError(appliedToMessage(0, keys.length), { ...(resource === undefined ? {} : { resource }), node: node.index, address: node.address });
+    return withoutStack(() => new ResourceLockedError(appliedToMessage(0, keys.length), { ...(resource === undefined ? {} : { resource }), node: node.index, address: node.address }));
   };
 }
 
@@ -19,7 +20,7 @@ export function judgeAcquire(keys: readonly string[]) {
 export function judgeExtend(keys: readonly string[]) {
   return (reply: unknown, node: Node): { value: true } | Error => {
     if (reply === 1) return { value: true };
-    return new LockNotHeldError(appliedToMessage(0, keys.length), { node: node.index, address: node.address });
+    return withoutStack(() => new LockNotHeldError(appliedToMessage(0, keys.length), { node: node.index, address: node.address }));
   };
 }
 

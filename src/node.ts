@@ -1,5 +1,6 @@
 import type { NodeClient, Reply } from './clients/node-client.js';
 import { NodeUnavailableError } from './errors/node-unavailable-error.js';
+import { withoutStack } from './errors/without-stack.js';
 import type { Script } from './scripts.js';
 import type { Client } from './types.js';
 
@@ -24,7 +25,7 @@ export class Node {
    */
   run(script: Script, keys: readonly string[], args: readonly string[], done: Reply): void {
     if (!this.driver.ready) {
-      done(new NodeUnavailableError(this.index, this.address, statusOf(this.driver)));
+      done(withoutStack(() => new NodeUnavailableError(this.index, this.address, statusOf(this.driver))));
       return;
     }
     this.send(script, keys, args, done);

@@ -1,4 +1,5 @@
 import { ResourceLockedError, appliedToMessage } from './errors/resource-locked-error.js';
+import { withoutStack } from './errors/without-stack.js';
 import type { Judge } from './fan-out.js';
 import { plainCommandScript } from './plain-command.js';
 import type { Script } from './scripts.js';
@@ -43,7 +44,7 @@ export function singleKeyAcquire(resource: string, value: string, ttlMs: number)
     refusalProvesNoKey: false,
     judge: (reply, node) => {
       if (reply === 'OK') return NO_FENCE;
-      if (reply === null) return new ResourceLockedError(appliedToMessage(0, 1), { resource, node: node.index, address: node.address });
+      if (reply === null) return withoutStack(() => new ResourceLockedError(appliedToMessage(0, 1), { resource, node: node.index, address: node.address }));
       return new Error(`node ${node.index} (${node.address}): unexpected acquire reply ${JSON.stringify(reply)}`);
     },
   };

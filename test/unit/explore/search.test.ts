@@ -22,13 +22,14 @@ describe('explore: a short search finds the known violations and no others', () 
   });
 
   // Tokens carry the holder's wall clock, so a regression needs fencing counters lost on
-  // a quorum's intersection and a client clock behind: rare (7 runs in 2,505 that
-  // `explore --seed 7 --ops-per-run 100 --faults crash,clock-jump --time-limit 90` made).
-  // This is one of them. A scenario is a schedule of the library's own messages, so a
-  // change to what the library sends can end a seed's regression: that search finds
-  // another (as it did when fencing went to two round trips).
-  it('swarm: a token regression after empty restarts and client clock jumps, explained', async () => {
-    const scenario = generateScenario(3977398013, { mode: 'swarm', ops: 100, kinds: ['crash', 'clock-jump'] });
+  // a quorum's intersection and a client clock behind: rare (1 run in 347 that
+  // `explore --seed 7 --ops-per-run 100 --faults crash,clock-jump` made, stopped by its
+  // default --ops). This is that one. A scenario is a schedule of the library's own
+  // messages, so a change to what the library sends can end a seed's regression: that
+  // search finds another (as it did when fencing went to two round trips, and when a
+  // failed attempt stopped taking back the nodes that refused it).
+  it('swarm: a token regression after an empty restart and clock jumps, explained', async () => {
+    const scenario = generateScenario(2936180510, { mode: 'swarm', ops: 100, kinds: ['crash', 'clock-jump'] });
     const verdict = judge(await runScenario(scenario));
     expect(verdict.anomalies.get('token-regression') ?? 0).toBeGreaterThan(0);
     expect(unexplained(verdict.anomalies, scenario)).toEqual([]);
@@ -44,11 +45,18 @@ describe('explore: a short search finds the known violations and no others', () 
   // The controls' bugs need a slow acquisition or an overrun to show: client pauses and
   // partitions for the naive client (which alone explains a dual holder there: a client
   // pause can only explain a late write), nothing but contention for the plain DEL.
+  // A seed's ten runs catch it about half the time (seeds 1 to 12 of this search: 6), and
+  // which seeds do moves with what the library sends; the first of seeds 1 to 6 that does
+  // is the one judged, so a library change does not need a new seed here.
   it('the no-validity-check negative control is caught within seconds of simulated search', async () => {
-    const summary = await explore({ ...BOUNDED, opsPerRun: 100, seed: 4, mode: 'swarm', controls: ['no-validity-check'], kinds: ['client-pause', 'partition', 'latency'] });
-    expect(summary.runsWith.get('dual-holder') ?? 0).toBeGreaterThan(0);
-    expect(summary.simulatedMsToFirstFinding).toBeLessThan(60_000);
-    expect(summary.findings.flatMap((f) => f.unexplained)).toEqual([]);
+    let found: Awaited<ReturnType<typeof explore>> | undefined;
+    for (let seed = 1; seed <= 6 && found === undefined; seed += 1) {
+      const summary = await explore({ ...BOUNDED, opsPerRun: 100, seed, mode: 'swarm', controls: ['no-validity-check'], kinds: ['client-pause', 'partition', 'latency'] });
+      expect(summary.findings.flatMap((f) => f.unexplained)).toEqual([]);
+      if ((summary.runsWith.get('dual-holder') ?? 0) > 0) found = summary;
+    }
+    expect(found).toBeDefined();
+    expect(found?.simulatedMsToFirstFinding).toBeLessThan(60_000);
   });
 
   it('the plain-del-release negative control is caught within seconds of simulated search, within the assumptions', async () => {
