@@ -107,11 +107,15 @@ describe.each([1, 3, 5])('expiry, release and leftovers with N = %i', (count) =>
     // Each script cached on every node first, so that a script run is one EVALSHA.
     await (await redlock.acquire(['warm-up', 'warm-up-2'], LONG_TTL_MS)).release();
     await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()).filter((key) => key.includes('warm-up')), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
-    const scriptRuns = async (): Promise<number[]> =>
-      Promise.all(indexes.map(async (index) => {
+    // A take-back to a node whose acquire reply came after the attempt's decision is sent
+    // but not awaited; a PING on each lock connection, behind it, is the barrier.
+    const scriptRuns = async (): Promise<number[]> => {
+      await Promise.all(fx.clients.map((client) => client.ping()));
+      return Promise.all(indexes.map(async (index) => {
         const calls = await commandCallsOn(fx.admin(index));
         return (calls['evalsha'] ?? 0) + (calls['eval'] ?? 0);
       }));
+    };
 
     // The ACQUIRE script (two resources): a refusal means another value holds a key there, and nothing was written.
     let before = await scriptRuns();
