@@ -86,7 +86,7 @@ export function checkAvailability(history: readonly HistoryEvent[]): KnownCheckR
       availability,
       acquireLatencyP50Ms: p50,
       acquireLatencyP99Ms: p99,
-      acquireLatencyMaxMs: latenciesMs.length === 0 ? null : Math.max(...latenciesMs),
+      acquireLatencyMaxMs: latenciesMs.length === 0 ? null : latenciesMs.reduce((max, ms) => (ms > max ? ms : max), Number.NEGATIVE_INFINITY),
       recoveries,
     },
   };

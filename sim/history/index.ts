@@ -1,7 +1,7 @@
 export type { FaultEvent, HistoryEvent, Op, OpName, OpType, RegisterKind, WriteResult } from './types.js';
 export { REGISTER_KINDS, registerOf } from './types.js';
 export { HistoryFormatError, HistoryParseError } from './history-format-error.js';
-export { JsonlHistoryWriter, parseHistoryJsonl, readHistoryFile } from './jsonl.js';
+export { JsonlHistoryWriter, parseHistoryJsonl, readHistories, readHistoryFile } from './jsonl.js';
 export type { JsonlWriterOptions, ParseHistoryOptions } from './jsonl.js';
 export { validateHistoryEvent } from './validate-event.js';
 export { operations, opKey, pairOperations, sortByTime } from './history.js';

@@ -124,3 +124,22 @@ export function parseHistoryJsonl(text: string, options: ParseHistoryOptions = {
 export function readHistoryFile(path: string, options: Omit<ParseHistoryOptions, 'source'> = {}): HistoryEvent[] {
   return parseHistoryJsonl(readFileSync(path, 'utf8'), { ...options, source: path });
 }
+
+/**
+ * One time-ordered history from the workers' files and the harness's own events. A file
+ * that cannot be read or parsed is named in `problems` (the run's verdict is then
+ * unknown) and left out; a worker killed mid-write leaves a truncated last line, which is
+ * dropped, and everything else must parse. Events are appended one by one: spread as
+ * arguments, one worker's 133,310 events overflowed the stack.
+ */
+export function readHistories(paths: readonly string[], extra: readonly HistoryEvent[], problems: string[]): HistoryEvent[] {
+  const events: HistoryEvent[] = [...extra];
+  for (const path of paths) {
+    try {
+      for (const event of readHistoryFile(path, { allowTruncatedLastLine: true })) events.push(event);
+    } catch (error) {
+      problems.push(`history ${path}: ${(error as Error).message}`);
+    }
+  }
+  return events.sort((a, b) => a.timeMs - b.timeMs);
+}

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monotonicMs } from '../../src/clock.js';
 import type { CheckResult } from '../checker/index.js';
-import { readHistoryFile } from '../history/jsonl.js';
+import { readHistories } from '../history/jsonl.js';
 import type { FaultEvent, HistoryEvent } from '../history/types.js';
 import { Random } from '../random.js';
 import type { Expectation, NemesisContext, Scenario, ScenarioParams } from '../scenarios/types.js';
@@ -200,7 +200,7 @@ export async function runScenario(testbed: Testbed, scenario: Scenario, options:
 
   const snapshot = await snapshotKeys(testbed.directEndpoints());
   problems.push(...snapshot.problems);
-  const history = gatherHistory(configs.map((config) => config.historyPath), faultEvents, problems);
+  const history = readHistories(configs.map((config) => config.historyPath), faultEvents, problems);
   const runMs = stoppedAtMs === undefined ? settings.runMs : Math.max(1, stoppedAtMs - goMs);
   const registers = await registerInputs(testbed, configs, problems);
   const { checks, observed } = observe({
@@ -246,19 +246,6 @@ function measuredSoFar(planned: readonly PlannedNemesis[]): FaultEvent[] {
     if (measured !== undefined) events.push({ kind: 'fault', type: 'stop', name: plan.nemesis.name, detail: 'measured so far', timeMs: monotonicMs(), measured });
   }
   return events;
-}
-
-function gatherHistory(paths: readonly string[], faults: readonly FaultEvent[], problems: string[]): HistoryEvent[] {
-  const events: HistoryEvent[] = [...faults];
-  for (const path of paths) {
-    try {
-      // A worker killed mid-write leaves a truncated last line; everything else must parse.
-      events.push(...readHistoryFile(path, { allowTruncatedLastLine: true }));
-    } catch (error) {
-      problems.push(`history ${path}: ${(error as Error).message}`);
-    }
-  }
-  return events.sort((a, b) => a.timeMs - b.timeMs);
 }
 
 function reportProgress(goMs: number, runMs: number, onProgress: ((share: number) => void) | undefined): { stop(): void } {
