@@ -62,12 +62,13 @@ export const TARGETED_MIN_ACQUISITIONS_PER_S = 1;
  * (for reactive faults) and also write the control registers, so the negative controls
  * see exactly the holders the fault targets.
  */
-export function kleppmannGroups(holdMs: RangeMs, options: { controls?: boolean; minAcquisitionsPerS?: number } = {}): GroupSpec[] {
+export function kleppmannGroups(holdMs: RangeMs, options: { controls?: boolean; minAcquisitionsPerS?: number; loops?: number } = {}): GroupSpec[] {
   const targeted = {
     variant: 'correct',
     fenced: true,
     pool: 'k',
     poolSize: KLEPPMANN_POOL_SIZE,
+    ...(options.loops === undefined ? {} : { loops: options.loops }),
     holdMs,
     thinkMs: [0, 5],
     reportsHolds: true,
