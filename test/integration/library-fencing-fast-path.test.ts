@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { ExecutionError, Redlock, fenceKey, monotonicMs, quorumSize, type NodeClient, type Reply } from '../../src/index.js';
+import { Redlock, fenceKey, monotonicMs, quorumSize, type NodeClient, type Reply } from '../../src/index.js';
 import { IoredisNodeClient } from '../../src/clients/ioredis.js';
 import { NODE_RUNTIME } from '../../src/runtime.js';
 import type { Script } from '../../src/scripts.js';
-import { findFenceViolations, type FencedAcquisition } from './helpers/fence-order.js';
+import { findFenceViolations, raceFencedAcquires } from './helpers/fence-order.js';
 import { resetAfterEach, waitReady, withServers } from './helpers/servers.js';
 
 /*
@@ -120,24 +120,9 @@ describe.each([{ count: 3 }, { count: 5 }])('fencing in two round trips, N = $co
     const skewsMs = [-600, -150, 0, 40, 300];
     const clientSets = await Promise.all(skewsMs.map(() => counting()));
     const redlocks = skewsMs.map((skewMs, index) => new Redlock(clientSets[index]!, { fencing: true, retryCount: 500, retryDelay: 2, retryJitter: 2 }, { runtime: { wallMs: () => Date.now() + skewMs } }));
-    const acquisitions: FencedAcquisition[] = [];
     const TARGET = 400;
-    const deadlineMs = monotonicMs() + 30_000;
-    const worker = async (redlock: Redlock): Promise<void> => {
-      while (acquisitions.length < TARGET && monotonicMs() < deadlineMs) {
-        const startMs = monotonicMs();
-        let lock;
-        try {
-          lock = await redlock.acquire(['skewed'], TTL_MS);
-        } catch (error) {
-          if (!(error instanceof ExecutionError) || error.reason !== 'locked') throw error;
-          continue;
-        }
-        acquisitions.push({ fence: lock.fence!, startMs, endMs: monotonicMs() });
-        await lock.release();
-      }
-    };
-    await Promise.all(redlocks.map((redlock) => worker(redlock)));
+    const { acquisitions, gaveUp } = await raceFencedAcquires(redlocks, 'skewed', TTL_MS, TARGET, monotonicMs() + 30_000);
+    for (const error of gaveUp) expect(error.reason).toBe('locked');
     expect(acquisitions.length).toBeGreaterThanOrEqual(TARGET);
     expect(findFenceViolations(acquisitions).slice(0, 5)).toEqual([]);
     expect(new Set(acquisitions.map((a) => a.fence)).size).toBe(acquisitions.length);

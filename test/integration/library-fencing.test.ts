@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ExecutionError, Redlock, fenceKey, monotonicMs, quorumSize } from '../../src/index.js';
+import { Redlock, fenceKey, monotonicMs, quorumSize } from '../../src/index.js';
 import { FENCE_KEY_PREFIX, FENCE_TICK_BITS } from '../../src/fencing.js';
-import { findFenceViolations, type FencedAcquisition } from './helpers/fence-order.js';
+import { findFenceViolations, raceFencedAcquires } from './helpers/fence-order.js';
 import { lockKeys, resetAfterEach, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
 
 /** The clock part of a token taken at wall-clock `wallMs`. */
@@ -50,30 +50,7 @@ describe.each([
     const clientSets = Array.from({ length: ACQUIRERS }, () => fx.connect());
     await waitReady(clientSets.flat());
     const redlocks = clientSets.map((clients) => new Redlock(clients, SETTINGS));
-    const acquisitions: FencedAcquisition[] = [];
-    let contended = 0;
-    const gaveUp: ExecutionError[] = [];
-    const deadlineMs = monotonicMs() + DEADLINE_MS;
-    const worker = async (redlock: Redlock): Promise<void> => {
-      while (acquisitions.length < target && monotonicMs() < deadlineMs) {
-        const startMs = monotonicMs();
-        let lock;
-        try {
-          lock = await redlock.acquire(['fenced'], TTL_MS);
-        } catch (error) {
-          // Giving up is allowed only for the reason the contention explains.
-          if (!(error instanceof ExecutionError)) throw error;
-          gaveUp.push(error);
-          continue;
-        }
-        const endMs = monotonicMs();
-        if (typeof lock.fence !== 'bigint') throw new TypeError(`fence must be a bigint, got ${typeof lock.fence}`);
-        if (lock.attempts.length > 1) contended += 1;
-        acquisitions.push({ fence: lock.fence, startMs, endMs });
-        await lock.release();
-      }
-    };
-    await Promise.all(redlocks.map((redlock) => worker(redlock)));
+    const { acquisitions, contended, gaveUp } = await raceFencedAcquires(redlocks, 'fenced', TTL_MS, target, monotonicMs() + DEADLINE_MS);
     console.log(`fencing N=${count}: ${acquisitions.length} acquisitions by ${ACQUIRERS} acquirers of one resource (${contended} needed retries)`);
 
     expect(acquisitions.length).toBeGreaterThanOrEqual(target);
@@ -84,6 +61,7 @@ describe.each([
     const fences = acquisitions.map((a) => a.fence);
     expect(new Set(fences).size).toBe(fences.length);
     const max = fences.reduce((a, b) => (b > a ? b : a), 0n);
+    // Giving up is allowed only for the reason the contention explains.
     for (const error of gaveUp) expect([error.reason, error.attemptCount]).toEqual(['locked', SETTINGS.retryCount + 1]);
     let atMax = 0;
     for (let index = 0; index < count; index += 1) if ((await fx.admin(index).get(fenceKey('fenced'))) === max.toString()) atMax += 1;
