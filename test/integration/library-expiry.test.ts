@@ -25,6 +25,8 @@ describe.each([1, 3, 5])('expiry, release and leftovers with N = %i', (count) =>
     const second = new Redlock(fx.connect(), FAST);
     const startMs = performance.now();
     const lock = await first.acquire(['expires'], SHORT_TTL_MS);
+    // The acquire resolves at its quorum; its statistics wait for every node's answer.
+    await Promise.all(lock.attempts);
     for (const index of indexes) {
       expect(await fx.admin(index).get('expires')).toBe(lock.value);
       const pttl = await fx.admin(index).pttl('expires');
@@ -40,6 +42,8 @@ describe.each([1, 3, 5])('expiry, release and leftovers with N = %i', (count) =>
     expect(performance.now() - startMs).toBeGreaterThanOrEqual(SHORT_TTL_MS - 2);
     const next = await second.acquire(['expires'], LONG_TTL_MS, { retryCount: 0 });
     expect(next.value).not.toBe(lock.value);
+    // The acquire resolves at its quorum; its statistics wait for every node's answer.
+    await Promise.all(next.attempts);
     for (const index of indexes) expect(await fx.admin(index).get('expires')).toBe(next.value);
     await next.release();
   });
@@ -51,6 +55,8 @@ describe.each([1, 3, 5])('expiry, release and leftovers with N = %i', (count) =>
     // The sleep starts after the keys were set, so they have expired when it ends.
     await sleep(SHORT_TTL_MS + 10);
     const next = await second.acquire(['late-release'], LONG_TTL_MS, { retryCount: 0 });
+    // The acquire resolves at its quorum; its statistics wait for every node's answer.
+    await Promise.all(next.attempts);
     const result = await expired.release();
     expect(result.attempts).toHaveLength(1);
     expect(expired.expiration).toBe(0);

@@ -36,6 +36,7 @@ describe.each([1, 3, 5])('extend with N = %i', (count) => {
     // The spent Lock cannot be extended again; the new one can, through the Redlock too.
     expect(((await rejection(lock.extend(5_000))) as ExecutionError).reason).toBe('expired');
     const again = await redlock.extend(extended, 8_000);
+    await Promise.all(again.attempts);
     for (const index of indexes) expect(await fx.admin(index).pttl('ext')).toBeGreaterThan(7_000);
     await again.release();
     // A release resolves at a quorum; the last nodes' deletions land a moment later.

@@ -27,6 +27,8 @@ describe.each([1, 3, 5])('multi-resource locks with N = %i', (count) => {
     const c = await two.acquire(['c'], TTL_MS, ONCE);
     await ab.release();
     const a = await one.acquire(['a'], TTL_MS, ONCE);
+    // The acquire resolves at its quorum; its statistics wait for every node's answer.
+    await Promise.all([...a.attempts, ...c.attempts]);
     // 'a' and 'c' held at once by different owners.
     for (const index of indexes) {
       expect(await fx.admin(index).get('a')).toBe(a.value);
