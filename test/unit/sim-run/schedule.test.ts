@@ -62,6 +62,26 @@ describe('fault schedule', () => {
     }
   });
 
+  it('plays both latency-majority magnitudes again in every period of its duration up to the bound, never at once', () => {
+    const settings = resolveSettings({ seed: 20_240_611, short: true });
+    const [scenario] = selectScenarios(['latency-majority']);
+    if (!scenario) throw new Error('latency-majority is missing');
+    const runMs = Math.max(settings.runMs, scenario.minRunMs?.({ ttlMs: settings.ttlMs, nodes: 5 }) ?? 0);
+    const params = { ttlMs: settings.ttlMs, runMs, nodes: 5, workersPerGroup: splitWorkers(settings.workers, scenario.groups) };
+    const [tight, hopeless] = planNemeses(scenario.nemeses(params, new Random(1).fork('faults')), settings.evidenceBoundMs, new Random(1));
+    const periods = Math.floor(settings.evidenceBoundMs / runMs);
+    expect(periods).toBeGreaterThanOrEqual(3);
+    // Every whole period has both (a part period after them may hold the first).
+    expect(tight?.windows.length).toBeGreaterThanOrEqual(periods);
+    expect(hopeless?.windows.length).toBeGreaterThanOrEqual(periods);
+    const all = [...(tight?.windows ?? []), ...(hopeless?.windows ?? [])].sort((a, b) => a.startMs - b.startMs);
+    all.forEach((window, index) => {
+      const next = all[index + 1];
+      if (next) expect(next.startMs).toBeGreaterThan(window.endMs);
+      expect(Math.floor(window.startMs / runMs)).toBe(Math.floor(window.endMs / runMs));
+    });
+  });
+
   it('plans the same workers for the same seed, one seed per worker', () => {
     const settings = resolveSettings({ seed: 3, short: true });
     const [scenario] = selectScenarios(['client-pause-hold']);
