@@ -17,6 +17,12 @@ export interface HeldLock {
   readonly fence: string | undefined;
   /** When the client believes the lock ends (monotonic ms). */
   readonly validUntilMs: number;
+  /**
+   * When the acquire handed the lock over (monotonic ms): the history's acquire ok. The
+   * client may look up more after it (which nodes failed), and a pause in that lookup
+   * must not move the ok past a validity end the library had rightly claimed.
+   */
+  readonly acquiredMs: number;
   release(): Promise<void>;
 }
 
@@ -140,6 +146,8 @@ function libraryClient(
   return {
     async acquire(resource) {
       const lock = await redlock.acquire([resource], options.ttlMs);
+      const acquiredMs = monotonicMs();
+      // Resolves once every node has answered, up to the node timeout after the quorum.
       const last = await lock.attempts[lock.attempts.length - 1];
       const unreachable = last === undefined ? [] : [...last.votesAgainst].filter(([, error]) => error.name !== 'ResourceLockedError').map(([client]) => lockClients.indexOf(client)).sort((a, b) => a - b);
       return {
@@ -148,6 +156,7 @@ function libraryClient(
         unreachable,
         fence: lock.fence === undefined ? undefined : lock.fence.toString(),
         validUntilMs: lock.validUntilMs,
+        acquiredMs,
         release: async () => {
           if (releaseBy === 'plain-del') await plainDelete(options.clients, resource, options.nodeTimeoutMs);
           else await lock.release();
@@ -182,7 +191,8 @@ function naiveClient(options: LockClientOptions): LockClient {
         throw new QuorumRefusedError(`${votes} of ${options.clients.length} nodes agreed, ${quorum} needed`);
       }
       // The bug under test: the full TTL from now, whatever the acquire took.
-      return { resource, value, unreachable: [], fence: undefined, validUntilMs: monotonicMs() + options.ttlMs, release: () => releaseAll(resource, value) };
+      const acquiredMs = monotonicMs();
+      return { resource, value, unreachable: [], fence: undefined, validUntilMs: acquiredMs + options.ttlMs, acquiredMs, release: () => releaseAll(resource, value) };
     },
     planHoldMs: (held, random, nowMs) => plannedWithinValidity(options.holdMs, held, random, nowMs),
     quit: () => quitAll(options.clients),

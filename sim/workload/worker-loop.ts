@@ -57,8 +57,14 @@ export async function runWorkerLoop(deps: WorkerLoopDeps): Promise<number> {
       await think(random, config, deadlineMs);
       continue;
     }
-    const okMs = monotonicMs();
+    // The ok is when the acquire handed the lock over, not when the client had also
+    // learnt which nodes failed (up to a node timeout later): a client paused in between
+    // must not have its ok put past the validity end the library claimed: the checker
+    // does not trust a claim earlier than the ok. (The likely cause of the 2 violations a
+    // CI run of client-pause-acquire found, with 2 late writes; its history was not kept.)
+    const okMs = held.acquiredMs;
     op('ok', 'acquire', resourceName, lockId, {
+      timeMs: okMs,
       ...(held.fence === undefined ? {} : { fence: held.fence }),
       validUntilMs: held.validUntilMs,
       ...(held.unreachable.length > 0 ? { unreachable: [...held.unreachable] } : {}),
