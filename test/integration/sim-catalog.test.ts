@@ -48,6 +48,7 @@ describe('sim catalog, short form, embedded testbeds', () => {
   const testbeds: Testbed[] = [];
   const results = new Map<Scenario, Promise<ScenarioResult>>();
   let outDir = '';
+  const unmatched = new Set<string>();
 
   // The lanes start here and run in the background; each test waits for its own row.
   beforeAll(async () => {
@@ -72,7 +73,9 @@ describe('sim catalog, short form, embedded testbeds', () => {
     await Promise.allSettled(results.values());
     await WorkerPool.releaseSpares();
     for (const testbed of testbeds) await testbed.stop();
-    rmSync(outDir, { recursive: true, force: true });
+    // A row that did not match keeps every row's histories for a look at what happened.
+    if (unmatched.size === 0) rmSync(outDir, { recursive: true, force: true });
+    else console.log(`histories of ${[...unmatched].join(', ')} kept in ${outDir}`);
   }, ROW_BOUND_MS);
 
   for (const scenario of CATALOG) {
@@ -81,9 +84,15 @@ describe('sim catalog, short form, embedded testbeds', () => {
       async () => {
         const pending = results.get(scenario);
         if (!pending) throw new Error('the testbeds did not start');
+        unmatched.add(scenario.id);
         const result = await pending;
         const { observed, judgement, expected } = result;
         const context = `${scenario.id} (seed ${SEED}): ${JSON.stringify({ ...observed, problems: observed.problems.slice(0, 3) })}`;
+        // How near its bound the row came: the margin a loaded machine has before no-evidence.
+        console.log(
+          `${scenario.id}: ran ${(result.runMs / 1000).toFixed(1)} s of its ${(settings.evidenceBoundMs / 1000).toFixed(0)} s bound ` +
+            `(evidence length ${(result.evidenceRunMs / 1000).toFixed(1)} s), ${result.stoppedEarly ? 'stopped on its evidence' : 'reached the bound'}, ${observed.faultWindows} fault windows`,
+        );
         expect(observed.problems, context).toEqual([]);
         expect(observed.acquisitions, context).toBeGreaterThan(0);
         // The Kleppmann register never loses an update or accepts a stale write, whatever happens.
@@ -94,6 +103,7 @@ describe('sim catalog, short form, embedded testbeds', () => {
         for (const kind of expected.controlsCaught ?? []) expect(observed.registers.find((r) => r.register === kind)?.valid, context).toBe(false);
         expect(judgement.reasons, context).toEqual([]);
         expect(judgement.status, context).toBe('pass');
+        unmatched.delete(scenario.id);
       },
       rowTimeoutMs(scenario),
     );
