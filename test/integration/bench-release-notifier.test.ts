@@ -220,7 +220,9 @@ describe('ReleaseNotifier against real redis-server', () => {
       const b = n.joinLine(['line-a']);
       const waitA = n.waitForTurn(a, LONG_WAIT_MS, undefined, NODE_RUNTIME.monotonicMs());
       const waitB = n.waitForTurn(b, LONG_WAIT_MS, undefined, NODE_RUNTIME.monotonicMs());
-      await subscribed(list[0]!, releaseChannel('line-a'));
+      // The second release is published on another node: every node's subscription must be
+      // in place, not only the first one's (each node's SUBSCRIBE is sent on its own).
+      for (const client of list) await subscribed(client, releaseChannel('line-a'));
       await list[0]!.publish(releaseChannel('line-a'), '1');
       expect(await waitA).toBe('notified');
       expect(await state(waitB)).toBe(pending);

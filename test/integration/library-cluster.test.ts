@@ -1,10 +1,13 @@
 import { Redis, type Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock } from '../../src/index.js';
+import { releaseChannel } from '../../src/scripts.js';
 import { clustersReady, withClusters } from './helpers/cluster.js';
 import { rejection } from './helpers/outcomes.js';
 
 const TTL_MS = 5_000;
+/** How long a waiter's SUBSCRIBE may take to be in place (it is sent, not awaited, by the library). */
+const SUBSCRIBED_MS = 5_000;
 
 /** EVALSHA and EVAL calls on every master of every cluster (INFO commandstats). */
 async function scriptCalls(fx: ReturnType<typeof withClusters>): Promise<number> {
@@ -97,8 +100,20 @@ describe('Redis Cluster, one cluster', () => {
     const held = await holder.acquire(['{wake}:job'], TTL_MS);
     const startMs = performance.now();
     const waiting = waiter.acquire(['{wake}:job'], TTL_MS);
-    // Long enough for the waiter's SUBSCRIBE to be in place.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The waiter subscribes, on one master of the cluster, after its first attempt was
+    // refused; a release before that is not heard. PUBSUB NUMSUB counts a node's own
+    // subscribers only (a PUBLISH reaches every node), so the masters' counts are summed.
+    const channel = releaseChannel('{wake}:job');
+    const admins = fx.clusters[0]!.nodes.map((node) => new Redis({ host: '127.0.0.1', port: node.port }));
+    try {
+      const subscribers = async (): Promise<number> => {
+        const counts = await Promise.all(admins.map(async (admin) => Number(((await admin.pubsub('NUMSUB', channel)) as [string, number])[1])));
+        return counts.reduce((a, b) => a + b, 0);
+      };
+      await expect.poll(subscribers, { timeout: SUBSCRIBED_MS, interval: 10 }).toBeGreaterThan(0);
+    } finally {
+      for (const admin of admins) admin.disconnect();
+    }
     await held.release();
     const lock = await waiting;
     expect(performance.now() - startMs).toBeLessThan(retryDelayMs);

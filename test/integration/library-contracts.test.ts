@@ -6,9 +6,11 @@ import type { NodeClient } from '../../src/clients/node-client.js';
 import { NODE_RUNTIME, type Runtime } from '../../src/runtime.js';
 import type { LostEvent, OperationContext } from '../../src/tracing.js';
 import { rejection } from './helpers/outcomes.js';
-import { resetAfterEach, sleep, withServers } from './helpers/servers.js';
+import { resetAfterEach, sleep, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
 
 const TTL_MS = 2_000;
+/** Outlives the polls for released keys: a key gone within one was deleted, not expired. */
+const HELD_MS = 5 * RELEASE_LANDS_MS;
 
 /** NODE_RUNTIME with every call counted, and a wall clock set far from Date.now(). */
 function countingRuntime(wallOffsetMs: number) {
@@ -129,24 +131,29 @@ describe('library contracts on real servers', () => {
   it('releases on `await using`, disposes a released lock quietly, and rejects when the release fails', async () => {
     const redlock = new Redlock(fx.clients, { retryCount: 0 });
     {
-      await using lock = await redlock.acquire(['disposed'], TTL_MS);
+      await using lock = await redlock.acquire(['disposed'], HELD_MS);
+      // The acquire resolves at its quorum; its statistics wait for every node's answer.
+      await Promise.all(lock.attempts);
       expect(await fx.admin(0).get('disposed')).toBe(lock.value);
     }
-    expect(await Promise.all([0, 1, 2].map((i) => fx.admin(i).get('disposed')))).toEqual([null, null, null]);
+    // A release resolves at a quorum; the last nodes' deletions land a moment later.
+    await expect.poll(() => Promise.all([0, 1, 2].map((i) => fx.admin(i).get('disposed'))), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([null, null, null]);
 
-    const released = await redlock.acquire(['disposed'], TTL_MS);
+    const released = await redlock.acquire(['disposed'], HELD_MS);
     await released.release();
     await expect(released[Symbol.asyncDispose]()).resolves.toBeUndefined();
 
     // Disposing the Lock that extend() replaced releases the lock, once.
-    const first = await redlock.acquire(['disposed'], TTL_MS);
-    const second = await first.extend(TTL_MS);
+    const first = await redlock.acquire(['disposed'], HELD_MS);
+    const second = await first.extend(HELD_MS);
     await first[Symbol.asyncDispose]();
-    expect(await fx.admin(1).get('disposed')).toBeNull();
+    await expect.poll(() => fx.admin(1).get('disposed'), { timeout: RELEASE_LANDS_MS, interval: 5 }).toBeNull();
     await second[Symbol.asyncDispose]();
 
     // A release that reaches no quorum rejects: the error is not swallowed.
     const clients = fx.connect();
+    // Fresh clients are not connected yet: a node whose client is not ready votes against at once.
+    await waitReady(clients);
     const lonely = new Redlock(clients, { retryCount: 0 });
     const lost = await lonely.acquire(['disposed-down'], TTL_MS);
     for (const client of clients.slice(0, 2)) client.disconnect();

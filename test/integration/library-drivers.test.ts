@@ -7,10 +7,11 @@ import { adaptClient } from '../../src/clients/adapt.js';
 import { monotonicMs } from '../../src/clock.js';
 import { ExecutionError, NodeTimeoutError, NodeUnavailableError, Redlock, ResourceLockedError, driftMs } from '../../src/index.js';
 import { NODE_RUNTIME } from '../../src/runtime.js';
+import { releaseChannel } from '../../src/scripts.js';
 import { ClusterServers } from './helpers/cluster.js';
 import { DRIVERS, type AnyClient, type Driver } from './helpers/drivers.js';
 import { rejection } from './helpers/outcomes.js';
-import { lockKeys, sleep } from './helpers/servers.js';
+import { lockKeys, sleep, RELEASE_LANDS_MS } from './helpers/servers.js';
 
 // The library's promises, run once per client library on the same real servers:
 // ioredis and every node-redis major. A row that fails names its driver and version.
@@ -21,6 +22,8 @@ const NODE_TIMEOUT_MS = 200;
 const REDIS_CLOCK_RESOLUTION_MS = 1;
 /** How long a client may take to see its node die or come back. */
 const STATE_CHANGE_MS = 10_000;
+/** How long a waiter's SUBSCRIBE may take to be in place (it is sent, not awaited, by the library). */
+const SUBSCRIBED_MS = 5_000;
 
 let servers: RedisServers | undefined;
 let toxiproxy: ToxiproxyServer | undefined;
@@ -59,6 +62,12 @@ afterAll(async () => {
   await servers?.stop();
   await clusters?.stop();
 });
+
+/** Subscribers on `channel`, summed over the nodes. */
+async function subscribers(channel: string): Promise<number> {
+  const counts = await Promise.all(admins.map(async (admin) => Number(((await admin.pubsub('NUMSUB', channel)) as [string, number])[1])));
+  return counts.reduce((a, b) => a + b, 0);
+}
 
 async function keysOnAllNodes(): Promise<string[]> {
   const byNode = await Promise.all(admins.map(async (admin, index) => (need(servers, 'redis').node(index).running ? admin.keys('*') : [])));
@@ -112,7 +121,7 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
     for (const client of clients) expect((refusedStats?.votesAgainst as Map<unknown, Error> | undefined)?.get(client)).toBeInstanceOf(ResourceLockedError);
 
     await lock.release();
-    await expect.poll(async () => lockKeys(await keysOnAllNodes()), { timeout: 1_000, interval: 10 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 10 }).toEqual([]);
   });
 
   it('with a node down, locks on the others and that node votes against at once; it counts again once back', async () => {
@@ -146,7 +155,7 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
     expect(failure).toBeInstanceOf(ExecutionError);
     expect(failure.reason).toBe('unavailable');
     // The one live node's key is taken back (the clean-up resolves at a quorum of answers, so a moment later at most).
-    await expect.poll(async () => lockKeys(await keysOnAllNodes()), { timeout: 1_000, interval: 10 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 10 }).toEqual([]);
   });
 
   it('a black-holed majority costs the node timeout, not a hang; a black-holed minority costs nothing', async () => {
@@ -195,7 +204,10 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
     const held = await holder.acquire(['notified'], TTL_MS);
     const startMs = monotonicMs();
     const waiting = waiter.acquire(['notified'], TTL_MS);
-    await sleep(100);
+    // The waiter subscribes after its first attempt was refused; a release before that is
+    // not heard, and the waiter sleeps out its retry delay. The release publishes on every
+    // node, so a subscriber on any one of them is enough.
+    await expect.poll(() => subscribers(releaseChannel('notified')), { timeout: SUBSCRIBED_MS, interval: 5 }).toBeGreaterThan(0);
     await held.release();
     const lock = await waiting;
     expect(monotonicMs() - startMs).toBeLessThan(retryDelayMs / 2);
@@ -241,9 +253,9 @@ describe.each(DRIVERS.filter((d) => process.env['ONLY'] === undefined || d.label
       await using lock = await redlock.acquire(['disposed'], TTL_MS);
       expect(lock.resources).toEqual(['disposed']);
       // acquire() resolves at the quorum; the last node's key lands a moment later.
-      await expect.poll(async () => lockKeys(await keysOnAllNodes()).length, { timeout: 1_000, interval: 10 }).toBe(NODE_COUNT);
+      await expect.poll(async () => lockKeys(await keysOnAllNodes()).length, { timeout: RELEASE_LANDS_MS, interval: 10 }).toBe(NODE_COUNT);
     }
-    await expect.poll(async () => lockKeys(await keysOnAllNodes()), { timeout: 1_000, interval: 10 }).toEqual([]);
+    await expect.poll(async () => lockKeys(await keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 10 }).toEqual([]);
   });
 
   it('on cluster clients, locks resources of one hash slot and refuses resources of several before sending anything', async () => {

@@ -72,7 +72,11 @@ describe.each(implementations)('drop-in scenarios against %s', (_name, { default
 
   it('a held lock fails with ExecutionError whose attempts hold ResourceLockedError votes', async () => {
     const holder = new Redlock(fx.clients);
-    const other = new Redlock(fx.connect(), { retryDelay: 5, retryJitter: 0 });
+    // Fresh clients are not connected yet: redquorum counts a node whose client is not ready
+    // as unavailable at once, not as locked.
+    const connected = fx.connect();
+    await waitReady(connected);
+    const other = new Redlock(connected, { retryDelay: 5, retryJitter: 0 });
     const otherClients = [...other.clients];
     const held = await holder.acquire(['dropin:held'], 5_000);
     const error = await rejection(other.acquire(['dropin:held'], 5_000));
@@ -103,7 +107,8 @@ describe.each(implementations)('drop-in scenarios against %s', (_name, { default
     // The extension is due 300 ms in and has 700 ms to land: room for a loaded machine.
     const redlock = new Redlock(fx.clients, { automaticExtensionThreshold: 700 });
     const value = await redlock.using(['dropin:using'], 1_000, async (signal) => {
-      expect(await fx.admin(0).get('dropin:using')).toMatch(/^[0-9a-f]{32}$/);
+      // The routine starts once the acquire reached its quorum; node 0's SET may land a moment later.
+      await expect.poll(() => fx.admin(0).get('dropin:using'), { timeout: RELEASE_LANDS_MS, interval: 5 }).toMatch(/^[0-9a-f]{32}$/);
       // Outlive the duration: the lock is extended automatically.
       await sleep(1_300);
       expect(await fx.admin(1).get('dropin:using')).toMatch(/^[0-9a-f]{32}$/);

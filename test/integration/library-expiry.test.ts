@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock, quorumSize, type Lock } from '../../src/index.js';
-import { commandCallsOn, lockKeys, resetAfterEach, sleep, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { commandCallsOn, lockKeys, resetAfterEach, sleep, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
 import { rejection } from './helpers/outcomes.js';
 
 const FAST = { retryDelay: 5, retryJitter: 0 } as const;
-/** Short enough to wait out, long enough to see the key while it lives. */
-const SHORT_TTL_MS = 200;
+/**
+ * Short enough to wait out, long enough to see the key while it lives: a refusal and a
+ * read of every node fit in it on a loaded machine.
+ */
+const SHORT_TTL_MS = 500;
 const LONG_TTL_MS = 10_000;
 /**
  * How long the test waits for the keys to go. Redis never returns an expired key (KEYS
@@ -22,19 +25,24 @@ describe.each([1, 3, 5])('expiry, release and leftovers with N = %i', (count) =>
 
   it("removes the lock's keys after the TTL, and another client can then acquire", async () => {
     const first = new Redlock(fx.clients, FAST);
-    const second = new Redlock(fx.connect(), FAST);
+    // Fresh clients are not connected yet: a node whose client is not ready votes against at
+    // once, and the refusal below would not show that the lock lives.
+    const secondClients = fx.connect();
+    await waitReady(secondClients);
+    const second = new Redlock(secondClients, FAST);
     const startMs = performance.now();
     const lock = await first.acquire(['expires'], SHORT_TTL_MS);
     // The acquire resolves at its quorum; its statistics wait for every node's answer.
     await Promise.all(lock.attempts);
-    for (const index of indexes) {
-      expect(await fx.admin(index).get('expires')).toBe(lock.value);
-      const pttl = await fx.admin(index).pttl('expires');
+    // While it lives, the other client is refused, and every node holds the key. Both must
+    // happen within the TTL: the refusal goes first, then each node is read, all at once.
+    expect(await rejection(second.acquire(['expires'], SHORT_TTL_MS, { retryCount: 0 }))).toBeInstanceOf(ExecutionError);
+    const held = await Promise.all(indexes.map((index) => Promise.all([fx.admin(index).get('expires'), fx.admin(index).pttl('expires')])));
+    for (const [value, pttl] of held) {
+      expect(value).toBe(lock.value);
       expect(pttl).toBeGreaterThan(0);
       expect(pttl).toBeLessThanOrEqual(SHORT_TTL_MS);
     }
-    // While it lives, the other client is refused.
-    expect(await rejection(second.acquire(['expires'], SHORT_TTL_MS, { retryCount: 0 }))).toBeInstanceOf(ExecutionError);
     while (lockKeys(await fx.keysOnAllNodes()).length > 0 && performance.now() - startMs < EXPIRY_WAIT_MS) await sleep(10);
     expect(lockKeys(await fx.keysOnAllNodes())).toEqual([]);
     // Not before the TTL: the keys were set after startMs (Redis and this clock may round
@@ -52,7 +60,9 @@ describe.each([1, 3, 5])('expiry, release and leftovers with N = %i', (count) =>
     const first = new Redlock(fx.clients, FAST);
     const second = new Redlock(fx.connect(), FAST);
     const expired = await first.acquire(['late-release'], SHORT_TTL_MS);
-    // The sleep starts after the keys were set, so they have expired when it ends.
+    // The acquire resolves at its quorum; its statistics wait for every node's answer. The
+    // sleep then starts after every node's key was set, so they have all expired when it ends.
+    await Promise.all(expired.attempts);
     await sleep(SHORT_TTL_MS + 10);
     const next = await second.acquire(['late-release'], LONG_TTL_MS, { retryCount: 0 });
     // The acquire resolves at its quorum; its statistics wait for every node's answer.
@@ -79,6 +89,9 @@ describe.each([1, 3, 5])('expiry, release and leftovers with N = %i', (count) =>
   it('leaves only the holder\'s keys after many acquirers failed against a held resource', async () => {
     const holder = new Redlock(fx.clients, FAST);
     const held = await holder.acquire(['crowded'], LONG_TTL_MS);
+    // The acquire resolves at its quorum: a straggler node's SET, on another connection than
+    // the acquirers', could come after theirs. Its statistics wait for every node's answer.
+    await Promise.all(held.attempts);
     const acquirers = Array.from({ length: 10 }, () => new Redlock(fx.connect(), { ...FAST, retryCount: 3 }));
     const results = await Promise.allSettled(acquirers.map((redlock) => redlock.acquire(['crowded', `free-${Math.random()}`], LONG_TTL_MS)));
     expect(results.every((r) => r.status === 'rejected' && r.reason instanceof ExecutionError)).toBe(true);
@@ -99,6 +112,9 @@ describe.each([1, 3, 5])('expiry, release and leftovers with N = %i', (count) =>
     expect(failure.attemptCount).toBe(5);
     // The nodes not held voted for in every attempt, so the keys were set, then taken back.
     for (const attempt of failure.attempts) expect((await attempt).votesFor.size).toBe(count - quorum);
+    // A take-back to a node whose acquire reply came after the attempt's decision is sent
+    // but not awaited; a PING on each lock connection, behind it, is the barrier.
+    await Promise.all(fx.clients.map((client) => client.ping()));
     const byNode = await fx.keysByNode();
     for (const index of indexes) expect(byNode[index]).toEqual(heldOn.includes(index) ? ['partial'] : []);
   });
@@ -141,10 +157,14 @@ describe.each([1, 3, 5])('expiry, release and leftovers with N = %i', (count) =>
   });
 
   it('leaves only the winner\'s keys when racing acquirers split the votes', async () => {
-    const racers = Array.from({ length: 10 }, () => new Redlock(fx.connect(), { ...FAST, retryCount: 0 }));
+    const clientSets = Array.from({ length: 10 }, () => fx.connect());
+    const racers = clientSets.map((clients) => new Redlock(clients, { ...FAST, retryCount: 0 }));
     const results = await Promise.allSettled(racers.map((redlock) => redlock.acquire(['race'], LONG_TTL_MS)));
     const winners = results.filter((r): r is PromiseFulfilledResult<Lock> => r.status === 'fulfilled').map((r) => r.value);
     expect(winners.length).toBeLessThanOrEqual(1);
+    // A loser's take-back to a node whose acquire reply came after its decision is sent but
+    // not awaited; a PING on each racer's connections, behind it, is the barrier.
+    await Promise.all(clientSets.flat().map((client) => client.ping()));
     const byNode = await fx.keysByNode();
     if (winners.length === 1) {
       const winner = winners[0]!;

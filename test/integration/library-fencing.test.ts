@@ -131,6 +131,9 @@ describe.each([
     const fenced = await redlock.acquire(['unfenced'], TTL_MS, { fencing: true });
     expect(typeof fenced.fence).toBe('bigint');
     expect(fenced.fence).toBeGreaterThan(0n);
+    // The acquire resolves at its quorum; its statistics wait for every node's answer, so
+    // every node's counter has been written.
+    await Promise.all(fenced.attempts);
     expect((await fx.keysOnAllNodes()).filter((key) => key.includes(FENCE_KEY_PREFIX))).toHaveLength(count);
     await fenced.release();
   });

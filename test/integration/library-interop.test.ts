@@ -17,14 +17,20 @@ describe.each([1, 3, 5])('interop with node-redlock v5 with N = %i', (count) => 
     const ours = new Redlock(fx.clients, FAST);
     const theirs = new V5Redlock(fx.connect(), FAST);
     const held = await ours.acquire(['shared', 'ours-only'], TTL_MS);
+    // The acquire resolves at its quorum; a straggler node's keys, on another connection than
+    // node-redlock's, could land after its attempt. Its statistics wait for every node's answer.
+    await Promise.all(held.attempts);
     const failure = await rejection(theirs.acquire(['shared'], TTL_MS, { retryCount: 0 }));
     expect(failure).toBeInstanceOf(V5ExecutionError);
     const stats = await (failure as V5ExecutionError).attempts[0]!;
     expect(stats.votesAgainst.size).toBe(count);
     for (const cause of stats.votesAgainst.values()) expect(cause).toBeInstanceOf(V5ResourceLockedError);
     for (const index of indexes) expect(await fx.admin(index).get('shared')).toBe(held.value);
-    await held.release();
+    // Likewise the release: every node's deletion must land before node-redlock asks for the
+    // key, or that node refuses it. Both libraries' statistics wait for every node's answer.
+    await Promise.all((await held.release()).attempts);
     const next = await theirs.acquire(['shared'], TTL_MS, { retryCount: 0 });
+    await Promise.all(next.attempts);
     for (const index of indexes) expect(await fx.admin(index).get('shared')).toBe(next.value);
     await next.release();
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
@@ -33,8 +39,14 @@ describe.each([1, 3, 5])('interop with node-redlock v5 with N = %i', (count) => 
 
   it('a lock held by node-redlock v5 refuses redquorum (locked), whose failed attempts leave it intact', async () => {
     const theirs = new V5Redlock(fx.clients, FAST);
-    const ours = new Redlock(fx.connect(), FAST);
+    // Fresh clients are not connected yet: a node whose client is not ready votes against at
+    // once, as unavailable rather than locked.
+    const ourClients = fx.connect();
+    await waitReady(ourClients);
+    const ours = new Redlock(ourClients, FAST);
     const held = await theirs.acquire(['v5-held'], TTL_MS);
+    // node-redlock's acquire resolves at its quorum too; its statistics wait for every node.
+    await Promise.all(held.attempts);
     const failure = (await rejection(ours.acquire(['free-too', 'v5-held'], TTL_MS, { retryCount: 2 }))) as ExecutionError;
     expect(failure).toBeInstanceOf(ExecutionError);
     expect(failure.reason).toBe('locked');
