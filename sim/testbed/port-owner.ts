@@ -13,9 +13,10 @@ const TCP_LISTEN = '0A';
 /** At most this many characters of a holder's command line go into a message. */
 const COMMAND_CHARS_MAX = 200;
 /**
- * Reads of /proc before "does not hold it" is believed. The kernel writes /proc/net/tcp in
- * chunks while sockets come and go, so one read can miss a socket that is there all along;
- * a socket really held by someone else is missing from every read.
+ * Reads of /proc before a listening socket is believed absent ("does not hold it", "no
+ * process listens", no holder named). The kernel writes /proc/net/tcp in chunks while
+ * sockets come and go, so one read can miss a socket that is there all along; a socket
+ * really absent is missing from every read.
  */
 const OWNERSHIP_READS_MAX = 3;
 
@@ -80,18 +81,38 @@ function socketInodesOf(pid: number): Set<string> {
  * undefined where /proc cannot tell.
  */
 export function ownsListeningPort(pid: number, port: number): boolean | undefined {
+  let owns = false;
+  const listening = listeningInodesOverReads(port, (inodes) => {
+    const own = socketInodesOf(pid);
+    owns = [...inodes].some((inode) => own.has(inode));
+    return owns;
+  });
+  return listening === undefined ? undefined : owns;
+}
+
+/**
+ * The sockets listening on `port` seen in any of up to OWNERSHIP_READS_MAX reads of /proc
+ * (see there why one read is not enough), or undefined where /proc cannot tell. `enough`
+ * is asked after each read, with every inode seen so far, and ends the reads when true.
+ */
+function listeningInodesOverReads(port: number, enough: (inodes: ReadonlySet<string>) => boolean = () => false): Set<string> | undefined {
+  const seen = new Set<string>();
   for (let read = 0; read < OWNERSHIP_READS_MAX; read += 1) {
     const listening = listeningInodes(port);
     if (listening === undefined) return undefined;
-    const own = socketInodesOf(pid);
-    if ([...listening].some((inode) => own.has(inode))) return true;
+    for (const inode of listening) seen.add(inode);
+    if (enough(seen)) break;
   }
-  return false;
+  return seen;
 }
 
 /** Every process this user can inspect that holds a socket listening on `port`. */
 export function portHolders(port: number): PortHolder[] {
-  const listening = listeningInodes(port);
+  return holdersOf(listeningInodesOverReads(port));
+}
+
+/** Every process this user can inspect that holds one of the `listening` sockets. */
+function holdersOf(listening: ReadonlySet<string> | undefined): PortHolder[] {
   if (listening === undefined || listening.size === 0) return [];
   const holders: PortHolder[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -117,10 +138,10 @@ function commandOf(pid: number): string {
  * "held by pid 4242 (redis-server 127.0.0.1:23456)", "no process listens on it now", ...
  */
 export function describePortHolder(port: number): string {
-  const listening = listeningInodes(port);
+  const listening = listeningInodesOverReads(port);
   if (listening === undefined) return 'this system has no /proc to tell who holds it';
   if (listening.size === 0) return 'no process listens on it now';
-  const holders = portHolders(port);
+  const holders = holdersOf(listening);
   if (holders.length === 0) return 'held by a process this user cannot inspect';
   return `held by ${holders.map((holder) => `pid ${holder.pid} (${holder.command || 'command unknown'})`).join(', ')}`;
 }

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { monotonicMs } from '../../src/clock.js';
 import { Redlock } from '../../src/index.js';
+import { releaseChannel } from '../../src/scripts.js';
 import { findOverlaps, type HoldInterval } from './helpers/hold-intervals.js';
 import { lockKeys, resetAfterEach, sleep, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
 
@@ -13,6 +14,20 @@ describe('releaseNotifications', () => {
   const fx = withServers(3);
   resetAfterEach(fx);
 
+  /**
+   * Resolves once every node has a subscriber on `channel` (PUBSUB NUMSUB). A waiter
+   * subscribes only after its first attempt was refused, and without waiting for the
+   * SUBSCRIBE to land; a release published before it lands wakes no one. Bounded by the
+   * retry delay: past it the waiter would have retried anyway.
+   */
+  async function subscribed(channel: string): Promise<void> {
+    const everyNodeListens = async (): Promise<boolean> => {
+      const replies = await Promise.all(fx.servers.nodes.map((_, index) => fx.admin(index).pubsub('NUMSUB', channel) as Promise<[string, number]>));
+      return replies.every(([, count]) => Number(count) > 0);
+    };
+    await expect.poll(everyNodeListens, { timeout: RETRY_DELAY_MS, interval: 5 }).toBe(true);
+  }
+
   it('wakes a waiting acquire when the holder releases, long before its retry delay', async () => {
     // The holder's release publishes only because the holder, too, turned notifications on.
     const holder = new Redlock(fx.connect(), { releaseNotifications: true });
@@ -21,7 +36,7 @@ describe('releaseNotifications', () => {
       const held = await holder.acquire(['wake'], TTL_MS);
       const startMs = monotonicMs();
       const waiting = waiter.acquire(['wake'], TTL_MS);
-      await sleep(100);
+      await subscribed(releaseChannel('wake'));
       await held.release();
       const lock = await waiting;
       const waitedMs = monotonicMs() - startMs;
@@ -48,7 +63,7 @@ describe('releaseNotifications', () => {
       const held = await holder.acquire(['lazy-wake'], TTL_MS);
       const startMs = monotonicMs();
       const waiting = waiter.acquire(['lazy-wake'], TTL_MS);
-      await sleep(100);
+      await subscribed(releaseChannel('lazy-wake'));
       await held.release();
       const lock = await waiting;
       expect(monotonicMs() - startMs).toBeLessThan(RETRY_DELAY_MS / 2);
@@ -62,12 +77,16 @@ describe('releaseNotifications', () => {
     const holder = new Redlock(fx.connect());
     const waiter = new Redlock(fx.connect(), { retryDelay: 600, retryJitter: 0 });
     const held = await holder.acquire(['control'], TTL_MS);
+    // The waiter emits each node's refusal once its first attempt is decided: the release
+    // then comes after that attempt, so the waiter is in its retry delay.
+    const refused = new Promise<void>((resolve) => waiter.on('error', () => resolve()));
     const startMs = monotonicMs();
     const waiting = waiter.acquire(['control'], TTL_MS);
-    await sleep(100);
+    await refused;
     await held.release();
     const lock = await waiting;
-    expect(monotonicMs() - startMs).toBeGreaterThanOrEqual(600);
+    // Less 1 ms: a timer is due by the event loop's clock, which can lag this one by up to 1 ms.
+    expect(monotonicMs() - startMs).toBeGreaterThanOrEqual(600 - 1);
     await lock.release();
   });
 
@@ -108,6 +127,9 @@ describe('releaseNotifications', () => {
   });
 
   it('hands the turn on at once when the first waiter in line is aborted', async () => {
+    // The holder has no notifications, so its release publishes nothing and wakes no one:
+    // only the first waiter leaving the line can send the second to try at once. Were the
+    // turn not handed on, the second would wait out its whole retry delay.
     const holder = new Redlock(fx.connect());
     const redlock = new Redlock(fx.connect(), { releaseNotifications: true, retryDelay: RETRY_DELAY_MS, retryJitter: 0 });
     try {
@@ -118,13 +140,16 @@ describe('releaseNotifications', () => {
         () => 'acquired',
         (error: unknown) => (error instanceof Error ? error.name : String(error)),
       );
-      await sleep(50);
+      // The first subscribes once its attempt was refused: it is then waiting for its turn.
+      await subscribed(releaseChannel('line'));
+      // The second joins the line behind it at once and waits, before any attempt of its own.
       const second = redlock.acquire(['line'], TTL_MS);
-      await sleep(50);
+      // The key is gone from every node (the release resolves at its quorum, its
+      // statistics once every node answered); nobody is told.
+      await Promise.all((await held.release()).attempts);
+      const startMs = monotonicMs();
       controller.abort();
       expect(await firstSettled).toBe('AbortError');
-      const startMs = monotonicMs();
-      await held.release();
       const lock = await second;
       expect(monotonicMs() - startMs).toBeLessThan(RETRY_DELAY_MS / 2);
       await lock.release();

@@ -9,6 +9,13 @@ const TTL_MS = 800;
  * land, so an event loop stalled for half a second on a loaded machine still keeps the lock.
  */
 const SETTINGS = { automaticExtensionThreshold: 600, retryDelay: 5, retryJitter: 0 } as const;
+/**
+ * A TTL for tests whose release must fail for want of a quorum, not give up because the
+ * keys surely expired: a release stops retrying once TTL + node timeout have passed since
+ * the acquire, and with TTL_MS that is under a second, which killing nodes on a loaded
+ * machine can take. It is still 100 ms or more above SETTINGS' automaticExtensionThreshold.
+ */
+const LONG_TTL_MS = 5_000;
 /** Longest a routine waits for its signal to abort. */
 const ABORT_WAIT_MS = 3_000;
 
@@ -33,11 +40,21 @@ describe.each([1, 3, 5])('using with N = %i', (count) => {
     return Promise.all(indexes.map((index) => fx.admin(index).get(key)));
   }
 
+  /**
+   * The acquire resolves at its quorum, so when a routine starts a node may not have run
+   * its SET yet. A PING on each lock connection is answered only after that connection's
+   * earlier commands ran: once every one is back, every node has the key.
+   */
+  async function acquireLanded(): Promise<void> {
+    await Promise.all(fx.clients.map((client) => client.ping()));
+  }
+
   it('keeps the lock for 3x its TTL, returns the value and releases', async () => {
     const redlock = new Redlock(fx.clients, SETTINGS);
     const seen: (string | null)[][] = [];
     let abortedInside: boolean | undefined;
     const result = await redlock.using(['kept'], TTL_MS, async (signal) => {
+      await acquireLanded();
       for (let step = 0; step < 4; step += 1) {
         seen.push(await valuesOnNodes('kept'));
         await sleep((3 * TTL_MS) / 4);
@@ -62,6 +79,7 @@ describe.each([1, 3, 5])('using with N = %i', (count) => {
     let heldInside: (string | null)[] = [];
     const error = await rejection(
       redlock.using(['throws'], TTL_MS, SETTINGS, async () => {
+        await acquireLanded();
         heldInside = await valuesOnNodes('throws');
         throw oops;
       }),
@@ -101,7 +119,7 @@ describe.each([1, 3, 5])('using with N = %i', (count) => {
     redlock.on('error', (error: Error) => events.push(error));
     const oops = new Error('routine failed while nodes died');
     const error = await rejection(
-      redlock.using(['both-fail'], TTL_MS, async () => {
+      redlock.using(['both-fail'], LONG_TTL_MS, async () => {
         await fx.crash(indexes.slice(0, quorum));
         throw oops;
       }),

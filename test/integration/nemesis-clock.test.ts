@@ -51,7 +51,9 @@ describe('clockJump', () => {
     const setMs = performance.now();
     const aged = (): number => performance.now() - setMs + 1;
     await node0().set('long', 'v', 'PX', 5_000);
-    await node0().set('short', 'v', 'PX', 300);
+    // Short enough for the 1,000 ms jump to expire it, long enough that it does not expire
+    // by itself before the jump runs, however slow the setup is.
+    await node0().set('short', 'v', 'PX', 900);
     await node0().set('forever', 'v');
     await node0().set('long:fence', '7', 'PX', 5_000);
     await node1().set('long', 'v', 'PX', 5_000);
