@@ -24,12 +24,12 @@ export interface SettingsInput {
   readonly client?: LockClientLibrary;
 }
 
-// The full run: 24 scenarios of at least 12 s each; 6 min 22 s on two cores shared with
-// other work (seed 1124, 2026-12-01; every row stopped on its evidence after 12.0-15.2 s).
+// The full run: 24 scenarios of at least 12 s each; 6 min 9 s on two cores (seed 1124,
+// 2026-12-01, the README's run; every row stopped on its evidence after 12.0-28.4 s).
 // What bounds the acquisitions is CPU (five lock nodes, Toxiproxy, the registers' Redis and
 // the workers share two cores) and how much of each loop's time is spent sleeping: a lock
 // loop is far cheaper than a process, so a few processes run many loops (4 x 8 on 32
-// resources: 62 to 7,685 acquisitions per scenario in that run).
+// resources: 85 to 24,447 acquisitions per scenario in that run).
 // The short run (CI) gives rows 2 s (scenarios that need more say so: minRunMs), with the
 // same contention.
 // Every row runs its duration, then on until it has its evidence (each targeted group at
