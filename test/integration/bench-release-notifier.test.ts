@@ -6,6 +6,7 @@ import { IoredisNodeClient } from '../../src/clients/ioredis.js';
 import { LINGER_MS, ReleaseNotifier } from '../../src/release-notifier.js';
 import { NODE_RUNTIME } from '../../src/runtime.js';
 import { releaseChannel } from '../../src/scripts.js';
+import { subscriberCounts } from './helpers/subscribers.js';
 
 // Long enough that a wait resolved by a message cannot be mistaken for a timeout.
 const LONG_WAIT_MS = 10_000;
@@ -55,15 +56,15 @@ describe('ReleaseNotifier against real redis-server', () => {
   }
 
   async function numsub(client: Redis, channel: string): Promise<number> {
-    return Number(((await client.pubsub('NUMSUB', channel)) as [string, number])[1]);
+    const [count] = await subscriberCounts([client], channel);
+    return count ?? 0;
   }
 
   /** Waits until `count` subscribers listen on the channel on this node (SUBSCRIBE is not awaited). */
   async function subscribed(client: Redis, channel: string, count = 1): Promise<void> {
     const deadline = performance.now() + SUBSCRIBE_DEADLINE_MS;
     while (performance.now() < deadline) {
-      const reply = (await client.pubsub('NUMSUB', channel)) as [string, number];
-      if (Number(reply[1]) >= count) return;
+      if ((await numsub(client, channel)) >= count) return;
       await new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_POLL_MS));
     }
     throw new Error(`no subscriber on ${channel} within ${SUBSCRIBE_DEADLINE_MS} ms`);
@@ -169,12 +170,12 @@ describe('ReleaseNotifier against real redis-server', () => {
     n.quit();
     expect(await wait).toBe('closed');
     const deadline = performance.now() + SUBSCRIBE_DEADLINE_MS;
-    let numsub = 1;
-    while (numsub > 0 && performance.now() < deadline) {
-      numsub = Number(((await list[0]!.pubsub('NUMSUB', releaseChannel('res-j'))) as [string, number])[1]);
+    let subscribers = 1;
+    while (subscribers > 0 && performance.now() < deadline) {
+      subscribers = await numsub(list[0]!, releaseChannel('res-j'));
       await new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_POLL_MS));
     }
-    expect(numsub).toBe(0);
+    expect(subscribers).toBe(0);
     expect(await waitForRelease(n, ['res-j'], LONG_WAIT_MS)).toBe('closed');
   });
 

@@ -4,6 +4,7 @@ import { ExecutionError, Redlock } from '../../src/index.js';
 import { releaseChannel } from '../../src/scripts.js';
 import { clustersReady, withClusters } from './helpers/cluster.js';
 import { rejection } from './helpers/outcomes.js';
+import { subscriberCounts } from './helpers/subscribers.js';
 
 const TTL_MS = 5_000;
 /** How long a waiter's SUBSCRIBE may take to be in place (it is sent, not awaited, by the library). */
@@ -106,10 +107,7 @@ describe('Redis Cluster, one cluster', () => {
     const channel = releaseChannel('{wake}:job');
     const admins = fx.clusters[0]!.nodes.map((node) => new Redis({ host: '127.0.0.1', port: node.port }));
     try {
-      const subscribers = async (): Promise<number> => {
-        const counts = await Promise.all(admins.map(async (admin) => Number(((await admin.pubsub('NUMSUB', channel)) as [string, number])[1])));
-        return counts.reduce((a, b) => a + b, 0);
-      };
+      const subscribers = async (): Promise<number> => (await subscriberCounts(admins, channel)).reduce((a, b) => a + b, 0);
       await expect.poll(subscribers, { timeout: SUBSCRIBED_MS, interval: 10 }).toBeGreaterThan(0);
     } finally {
       for (const admin of admins) admin.disconnect();

@@ -11,6 +11,7 @@ import { releaseChannel } from '../../src/scripts.js';
 import { ClusterServers } from './helpers/cluster.js';
 import { DRIVERS, type AnyClient, type Driver } from './helpers/drivers.js';
 import { rejection } from './helpers/outcomes.js';
+import { subscriberCounts } from './helpers/subscribers.js';
 import { lockKeys, sleep, RELEASE_LANDS_MS } from './helpers/servers.js';
 
 // The library's promises, run once per client library on the same real servers:
@@ -65,8 +66,7 @@ afterAll(async () => {
 
 /** Subscribers on `channel`, summed over the nodes. */
 async function subscribers(channel: string): Promise<number> {
-  const counts = await Promise.all(admins.map(async (admin) => Number(((await admin.pubsub('NUMSUB', channel)) as [string, number])[1])));
-  return counts.reduce((a, b) => a + b, 0);
+  return (await subscriberCounts(admins, channel)).reduce((a, b) => a + b, 0);
 }
 
 async function keysOnAllNodes(): Promise<string[]> {

@@ -4,6 +4,7 @@ import { monotonicMs } from '../../src/clock.js';
 import { Redlock } from '../../src/index.js';
 import { releaseChannel } from '../../src/scripts.js';
 import { findOverlaps, type HoldInterval } from './helpers/hold-intervals.js';
+import { subscriberCounts } from './helpers/subscribers.js';
 import { lockKeys, resetAfterEach, sleep, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
 
 const TTL_MS = 5_000;
@@ -21,10 +22,8 @@ describe('releaseNotifications', () => {
    * retry delay: past it the waiter would have retried anyway.
    */
   async function subscribed(channel: string): Promise<void> {
-    const everyNodeListens = async (): Promise<boolean> => {
-      const replies = await Promise.all(fx.servers.nodes.map((_, index) => fx.admin(index).pubsub('NUMSUB', channel) as Promise<[string, number]>));
-      return replies.every(([, count]) => Number(count) > 0);
-    };
+    const admins = fx.servers.nodes.map((_, index) => fx.admin(index));
+    const everyNodeListens = async (): Promise<boolean> => (await subscriberCounts(admins, channel)).every((count) => count > 0);
     await expect.poll(everyNodeListens, { timeout: RETRY_DELAY_MS, interval: 5 }).toBe(true);
   }
 
