@@ -7,7 +7,7 @@ import * as redquorum from '../../src/index.js';
 import type * as V5Types from '../../node_modules/redlock/dist/index.js';
 import { rejection } from './helpers/outcomes.js';
 import * as v5 from './helpers/redlock-v5.js';
-import { lockClientOptions, lockKeys, resetAfterEach, sleep, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { lockClientOptions, resetAfterEach, sleep, waitReady, withServers, RELEASE_LANDS_MS, lockKeysSettle } from './helpers/servers.js';
 
 /** What a v5 user imports: `import Redlock, { ExecutionError, ResourceLockedError } from 'redlock'`. */
 type V5Module = Pick<typeof V5Types, 'default' | 'ExecutionError' | 'ResourceLockedError'>;
@@ -58,7 +58,7 @@ describe.each(implementations)('drop-in scenarios against %s', (_name, { default
     expect((await result.attempts[0]!).votesFor.size).toBe(3);
     expect(lock.expiration).toBe(0);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('redlock.release(lock) releases through the instance', async () => {
@@ -67,7 +67,7 @@ describe.each(implementations)('drop-in scenarios against %s', (_name, { default
     const result = await redlock.release(lock);
     expect((await result.attempts[0]!).votesFor.size).toBe(3);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('a held lock fails with ExecutionError whose attempts hold ResourceLockedError votes', async () => {
@@ -117,7 +117,7 @@ describe.each(implementations)('drop-in scenarios against %s', (_name, { default
     });
     expect(value).toBe('routine value');
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
 
     const oops = new Error('routine failed');
     const thrown = await rejection(
@@ -127,7 +127,7 @@ describe.each(implementations)('drop-in scenarios against %s', (_name, { default
     );
     expect(thrown).toBe(oops);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('extending an expired lock fails with ExecutionError "Cannot extend an already-expired lock."', async () => {
@@ -146,7 +146,7 @@ describe.each(implementations)('drop-in scenarios against %s', (_name, { default
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/^Duration must be an integer value in milliseconds\./);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('is an EventEmitter whose quit() closes the clients', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock, monotonicMs } from '../../src/index.js';
 import { findOverlaps, type HoldInterval } from './helpers/hold-intervals.js';
-import { lockKeys, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { waitReady, withServers, lockKeysSettle } from './helpers/servers.js';
 
 const RESOURCES = ['excl-a', 'excl-b', 'excl-c'];
 const TTL_MS = 500;
@@ -106,6 +106,6 @@ describe.each([
     expect(overlaps.slice(0, 5)).toEqual([]);
     expect(pastValidity).toBeLessThan(intervals.length / 100);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock, quorumSize, type Lock } from '../../src/index.js';
-import { commandCallsOn, lockKeys, resetAfterEach, sleep, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { commandCallsOn, lockKeys, resetAfterEach, sleep, waitReady, withServers, RELEASE_LANDS_MS, lockKeysSettle } from './helpers/servers.js';
 import { rejection } from './helpers/outcomes.js';
 
 const FAST = { retryDelay: 5, retryJitter: 0 } as const;
@@ -73,7 +73,7 @@ describe.each([1, 3, 5])('expiry, release and leftovers with N = %i', (count) =>
     for (const index of indexes) expect(await fx.admin(index).get('late-release')).toBe(next.value);
     await next.release();
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('releases twice without an error', async () => {
@@ -81,7 +81,7 @@ describe.each([1, 3, 5])('expiry, release and leftovers with N = %i', (count) =>
     const lock = await redlock.acquire(['twice'], LONG_TTL_MS);
     await lock.release();
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
     await expect(lock.release()).resolves.toMatchObject({ attempts: [expect.any(Promise)] });
     await expect(redlock.release(lock)).resolves.toBeDefined();
   });
@@ -181,6 +181,6 @@ describe.each([1, 3, 5])('expiry, release and leftovers with N = %i', (count) =>
       expect(byNode.flat()).toEqual([]);
     }
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock, quorumSize } from '../../src/index.js';
 import { rejection } from './helpers/outcomes.js';
-import { lockKeys, resetAfterEach, sleep, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { resetAfterEach, sleep, withServers, lockKeysSettle } from './helpers/servers.js';
 
 const FAST = { retryDelay: 5, retryJitter: 0 } as const;
 
@@ -43,7 +43,7 @@ describe.each([1, 3, 5])('extend with N = %i', (count) => {
     for (const index of indexes) expect(await fx.admin(index).pttl('ext')).toBeGreaterThan(7_000);
     await again.release();
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it("fails with reason 'expired' on an expired lock, without touching Redis", async () => {
@@ -70,7 +70,7 @@ describe.each([1, 3, 5])('extend with N = %i', (count) => {
     expect(failure).toBeInstanceOf(ExecutionError);
     expect(failure.reason).toBe('expired');
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it("fails at once with reason 'lost' when the nodes no longer hold the lock's value", async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock, fenceKey, type AttemptEvent } from '../../src/index.js';
 import { FENCE_TICK_BITS } from '../../src/fencing.js';
 import { rejection } from './helpers/outcomes.js';
-import { lockKeys, resetAfterEach, sleep, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { resetAfterEach, sleep, waitReady, withServers, lockKeysSettle } from './helpers/servers.js';
 
 const TTL_MS = 5_000;
 // SHA1 of the FENCE script (pinned in test/unit/library/scripts.test.ts).
@@ -98,7 +98,7 @@ describe('faults during the fencing write-back', () => {
       expect(error.reason).toBe('unavailable');
       expect(error.lastAttempt.filter((outcome) => outcome.error === failure)).toHaveLength(2);
       // The attempt's keys were taken back.
-      await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 10 }).toEqual([]);
+      await lockKeysSettle(fx, []);
     } finally {
       unsubscribe('redquorum:attempt', onAttempt);
     }
@@ -125,6 +125,6 @@ describe('faults during the fencing write-back', () => {
     await sleep(400);
     // A take-back to a node whose acquire reply came after the attempt's decision is sent
     // but not awaited: it lands a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 10 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Redlock, fenceKey, monotonicMs, quorumSize } from '../../src/index.js';
 import { FENCE_KEY_PREFIX, FENCE_TICK_BITS } from '../../src/fencing.js';
 import { findFenceViolations, raceFencedAcquires } from './helpers/fence-order.js';
-import { lockKeys, resetAfterEach, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { resetAfterEach, waitReady, withServers, lockKeysSettle } from './helpers/servers.js';
 
 /** The clock part of a token taken at wall-clock `wallMs`. */
 const clockToken = (wallMs: number): bigint => BigInt(wallMs) << FENCE_TICK_BITS;
@@ -67,7 +67,7 @@ describe.each([
     for (let index = 0; index < count; index += 1) if ((await fx.admin(index).get(fenceKey('fenced'))) === max.toString()) atMax += 1;
     expect(atMax).toBeGreaterThanOrEqual(quorum);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('writes the token back to a majority before returning', async () => {

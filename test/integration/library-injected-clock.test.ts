@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock } from '../../src/index.js';
-import { lockKeys, resetAfterEach, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { resetAfterEach, withServers, lockKeysSettle } from './helpers/servers.js';
 
 const TTL_MS = 1_000;
 
@@ -53,7 +53,7 @@ describe('validity on an injected clock, against real servers', () => {
     expect((error as ExecutionError).reason).toBe('validity');
     // A take-back to a node whose acquire reply came after the attempt's decision is sent
     // but not awaited: it lands a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('still accepts an attempt that leaves 1 ms of validity, and refuses one that leaves 0', async () => {
@@ -80,7 +80,7 @@ describe('validity on an injected clock, against real servers', () => {
     }
     // A release resolves at a quorum, and a take-back waits only for the nodes that had
     // answered: the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('refuses to extend once validity has passed on its clock, without asking the servers', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Redlock, type Lock } from '../../src/index.js';
-import { lockKeys, resetAfterEach, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { lockKeys, resetAfterEach, withServers, lockKeysSettle } from './helpers/servers.js';
 
 /** node-redlock v5's words, which callers may match on. */
 const V5_DURATION_MESSAGE = 'Duration must be an integer value in milliseconds.';
@@ -121,7 +121,7 @@ describe('bad input', () => {
     const value = await redlock.using(['long'], durationMs, async (signal) => (signal.aborted ? 'aborted' : 'ran'));
     expect(value).toBe('ran');
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 });
 

@@ -3,7 +3,7 @@ import { ExecutionError, Redlock, ResourceLockedError, monotonicMs } from '../..
 import { findOverlaps, type HoldInterval } from './helpers/hold-intervals.js';
 import { rejection } from './helpers/outcomes.js';
 import { V5ExecutionError, V5Redlock, V5ResourceLockedError } from './helpers/redlock-v5.js';
-import { lockKeys, resetAfterEach, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { lockKeys, resetAfterEach, waitReady, withServers, lockKeysSettle } from './helpers/servers.js';
 
 const TTL_MS = 5_000;
 const FAST = { retryDelay: 3, retryJitter: 2 } as const;
@@ -34,7 +34,7 @@ describe.each([1, 3, 5])('interop with node-redlock v5 with N = %i', (count) => 
     for (const index of indexes) expect(await fx.admin(index).get('shared')).toBe(next.value);
     await next.release();
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('a lock held by node-redlock v5 refuses redquorum (locked), whose failed attempts leave it intact', async () => {
@@ -57,7 +57,7 @@ describe.each([1, 3, 5])('interop with node-redlock v5 with N = %i', (count) => 
     const next = await ours.acquire(['free-too', 'v5-held'], TTL_MS, { retryCount: 0 });
     await next.release();
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('node-redlock v5 and redquorum acquirers contending for one resource never hold it at once', async () => {
@@ -93,6 +93,6 @@ describe.each([1, 3, 5])('interop with node-redlock v5 with N = %i', (count) => 
     expect(byKind.redquorum).toBeGreaterThan(target / 10);
     expect(findOverlaps(intervals).slice(0, 5)).toEqual([]);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock, ResourceLockedError, monotonicMs, quorumSize, type Lock } from '../../src/index.js';
 import { findOverlaps, type HoldInterval } from './helpers/hold-intervals.js';
 import { rejection } from './helpers/outcomes.js';
-import { lockKeys, resetAfterEach, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { lockKeys, resetAfterEach, waitReady, withServers, RELEASE_LANDS_MS, lockKeysSettle } from './helpers/servers.js';
 
 const TTL_MS = 5_000;
 const ONCE = { retryCount: 0 } as const;
@@ -42,7 +42,7 @@ describe.each([1, 3, 5])('multi-resource locks with N = %i', (count) => {
     for (const outcome of bc.lastAttempt) expect((outcome.error as ResourceLockedError).resource).toBe('c');
     await Promise.all([a.release(), c.release()]);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('is all-or-nothing per node: a node where one resource is held gets none of the keys', async () => {
@@ -91,6 +91,6 @@ describe.each([1, 3, 5])('multi-resource locks with N = %i', (count) => {
     expect(intervals.length).toBeGreaterThanOrEqual(target);
     expect(findOverlaps(intervals).slice(0, 5)).toEqual([]);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock, ResourceLockedError, quorumSize, type ExecutionStats } from '../../src/index.js';
-import { lockKeys, resetAfterEach, waitReady, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { resetAfterEach, waitReady, withServers, RELEASE_LANDS_MS, lockKeysSettle } from './helpers/servers.js';
 import { rejection } from './helpers/outcomes.js';
 
 // Fast retries: these tests count attempts, they do not wait for them.
@@ -33,7 +33,7 @@ describe.each([1, 3, 5])('quorum with N = %i', (count) => {
     expect(stats.votesAgainst.size).toBe(minority);
     await lock.release();
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('fails with reason "unavailable" and each down node named when a majority is down', async () => {
@@ -70,7 +70,7 @@ describe.each([1, 3, 5])('quorum with N = %i', (count) => {
     }
     // The nodes still up voted for, then had their key taken back.
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('fails with reason "locked" and ResourceLockedError votes when another holds the lock', async () => {

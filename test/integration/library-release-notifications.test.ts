@@ -5,7 +5,7 @@ import { Redlock } from '../../src/index.js';
 import { releaseChannel } from '../../src/scripts.js';
 import { findOverlaps, type HoldInterval } from './helpers/hold-intervals.js';
 import { subscriberCounts } from './helpers/subscribers.js';
-import { lockKeys, resetAfterEach, sleep, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { resetAfterEach, sleep, withServers, lockKeysSettle } from './helpers/servers.js';
 
 const TTL_MS = 5_000;
 // Long enough that a waiter woken by the release is told apart from one that slept it out.
@@ -155,7 +155,7 @@ describe('releaseNotifications', () => {
     } finally {
       await redlock.quit();
     }
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('opens one subscriber connection per node only once a wait happens, and quit() closes it', async () => {

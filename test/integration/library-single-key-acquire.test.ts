@@ -5,7 +5,7 @@ import { IoredisNodeClient } from '../../src/clients/ioredis.js';
 import type { NodeClient } from '../../src/clients/node-client.js';
 import { NODE_RUNTIME } from '../../src/runtime.js';
 import { rejection } from './helpers/outcomes.js';
-import { commandCallsOn, lockKeys, resetAfterEach, withServers } from './helpers/servers.js';
+import { commandCallsOn, resetAfterEach, withServers, lockKeysSettle } from './helpers/servers.js';
 
 const TTL_MS = 5_000;
 const FAST = { retryDelay: 3, retryJitter: 2 } as const;
@@ -47,7 +47,7 @@ describe('acquiring one resource without fencing', () => {
       expect(ttl).toBeLessThanOrEqual(TTL_MS);
     }
     await lock.release();
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: 2_000, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('is refused where another value holds the key, each node saying ResourceLockedError, and leaves that value alone', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExecutionError, NodeTimeoutError, Redlock, quorumSize } from '../../src/index.js';
 import { rejection } from './helpers/outcomes.js';
 import { V5Redlock } from './helpers/redlock-v5.js';
-import { lockKeys, resetAfterEach, sleep, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { lockKeys, resetAfterEach, sleep, withServers, lockKeysSettle } from './helpers/servers.js';
 
 const NODE_TIMEOUT_MS = 150;
 /** A node timeout far longer than a loopback quorum takes, so that waiting for it would show. */
@@ -77,7 +77,7 @@ describe.each([1, 3, 5])('black-holed nodes and late answers with N = %i', (coun
     expect(failure).toBeInstanceOf(ExecutionError);
     expect(failure.reason).toBe('validity');
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('node-redlock v5, in the same situation, returns a lock that has already expired (its #296)', async () => {

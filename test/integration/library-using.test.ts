@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionError, Redlock, quorumSize, type RedlockAbortSignal } from '../../src/index.js';
 import { rejection } from './helpers/outcomes.js';
-import { lockKeys, resetAfterEach, sleep, withServers, RELEASE_LANDS_MS } from './helpers/servers.js';
+import { resetAfterEach, sleep, withServers, lockKeysSettle } from './helpers/servers.js';
 
 const TTL_MS = 800;
 /**
@@ -70,7 +70,7 @@ describe.each([1, 3, 5])('using with N = %i', (count) => {
     // Same value on every node at every look, well past the TTL.
     for (const look of seen) expect(look).toEqual(indexes.map(() => value));
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('takes its settings as the third argument (v5 overload) and releases after the routine throws', async () => {
@@ -87,7 +87,7 @@ describe.each([1, 3, 5])('using with N = %i', (count) => {
     expect(error).toBe(oops);
     expect(heldInside.every((v) => v !== null)).toBe(true);
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 
   it('aborts the signal with signal.error when a majority of nodes goes away', async () => {
@@ -141,6 +141,6 @@ describe.each([1, 3, 5])('using with N = %i', (count) => {
     });
     expect(result).toEqual({ aborted: true, error: why });
     // A release resolves at a quorum; the last nodes' deletions land a moment later.
-    await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual([]);
+    await lockKeysSettle(fx, []);
   });
 });

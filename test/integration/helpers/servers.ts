@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { RedisServers } from '../../../sim/testbed/redis-servers.js';
 import { FENCE_KEY_PREFIX } from '../../../src/fencing.js';
 
@@ -181,6 +181,15 @@ export async function commandCallsOn(admin: Redis): Promise<Record<string, numbe
 
 export function lockKeys(keys: readonly string[]): string[] {
   return keys.filter((key) => !key.slice(key.indexOf(':') + 1).startsWith(FENCE_KEY_PREFIX));
+}
+
+/**
+ * Waits until the lock keys on every node ("<node>:<key>", sorted; fence counters left out)
+ * are `expected`, for at most RELEASE_LANDS_MS: a release or a take-back resolves before
+ * its last nodes' deletions have landed.
+ */
+export async function lockKeysSettle(fx: { keysOnAllNodes(): Promise<string[]> }, expected: readonly string[]): Promise<void> {
+  await expect.poll(async () => lockKeys(await fx.keysOnAllNodes()), { timeout: RELEASE_LANDS_MS, interval: 5 }).toEqual(expected);
 }
 
 /** Resolves after `ms`. */
